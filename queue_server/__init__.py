@@ -1,0 +1,1 @@
+"""HallQ queue server: tickets, calling, live display events, storage, auth and CLI."""

@@ -1,0 +1,29 @@
+"""Health check, the OpenAPI document and the landing page."""
+
+from flask import Blueprint, jsonify, render_template
+
+from queue_server.api import openapi
+from queue_server.api.request_helpers import context
+from queue_server.domain.errors import DomainError
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        context().db.ping()
+    except Exception:
+        raise DomainError("database_unavailable", "the database does not answer", 503)
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+@bp.get("/")
+def index():
+    ctx = context()
+    return render_template("index.html", halls=ctx.halls.all())

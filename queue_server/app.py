@@ -1,0 +1,47 @@
+"""The application factory: ``create_app(overrides)`` builds one queue server.
+
+Tests pass overrides (a temporary database, ``async_mode="threading"``, a fake clock); the CLI
+passes none and the ``HALLQ_*`` environment decides.
+"""
+
+import logging
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from queue_server import api
+from queue_server.realtime import protocol
+from queue_server.realtime.display import DisplayNamespace
+from queue_server.realtime.publisher import Publisher
+from queue_server.services.context import Context, utc_now
+from queue_server.settings import load_settings
+from queue_server.storage.db import Database
+
+
+def create_app(overrides: dict | None = None, clock=utc_now, database: Database | None = None):
+    settings = load_settings(overrides)
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    logging.getLogger("queue_server").setLevel(settings.log_level)
+    db = database or Database(settings.database_url)
+    ctx = Context(db, settings, clock)
+    app.extensions["hallq"] = ctx
+    app.extensions["hallq_settings"] = settings
+    api.init_app(app)
+
+    socketio = SocketIO(
+        app,
+        async_mode=settings.async_mode,
+        message_queue=settings.message_queue,
+        channel="hallq",
+        cors_allowed_origins="*",
+    )
+    socketio.on_namespace(DisplayNamespace(protocol.DISPLAY_NAMESPACE))
+    ctx.set_publisher(Publisher(socketio, ctx, settings.queue_event_interval))
+    return app

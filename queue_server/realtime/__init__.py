@@ -1,0 +1,1 @@
+"""Realtime: Socket.IO namespaces and the publisher that turns use-case events into pushes."""

@@ -1,0 +1,268 @@
+"""The caller's actions at a window (叫号): call next, recall, finish, no-show, transfer, pause.
+
+A ticket is never called at two windows. The call is a conditional update
+(``… SET status='called' WHERE id = ? AND status = 'waiting'``) whose row count is checked, so a
+ticket another window took in the meantime is skipped and the next one chosen. On PostgreSQL the
+window's own row is locked first (one action per window at a time) and the chosen ticket is taken
+with ``FOR UPDATE SKIP LOCKED``, so racing windows never wait on each other's candidate; on
+SQLite the database's single writer lock serialises the whole transaction.
+"""
+
+from sqlalchemy import func, insert, literal, select, update
+
+from queue_server.domain.calling import Candidate, choose_next
+from queue_server.domain.errors import DomainError, invalid_request
+from queue_server.domain.numbering import local_day
+from queue_server.domain.tickets import check_recall, next_status
+from queue_server.services import queues
+from queue_server.services.accounts import require_window_actor
+from queue_server.services.context import Event
+from queue_server.storage.types import Timestamp
+from queue_server.storage.models import ticket_events, tickets, window_events, windows
+
+MAX_CALL_ATTEMPTS = 10
+
+
+def _locked_window(conn, window_id: int):
+    query = select(windows).where(windows.c.id == window_id)
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    return conn.execute(query).mappings().one()
+
+
+def _current_ticket(conn, window_row):
+    if window_row["current_ticket_id"] is None:
+        return None
+    return conn.execute(
+        select(tickets).where(tickets.c.id == window_row["current_ticket_id"])
+    ).mappings().one()
+
+
+def _log(conn, ticket, kind, now, principal, window_id, data=None):
+    conn.execute(insert(ticket_events).values(
+        ticket_id=ticket["id"], hall_id=ticket["hall_id"], kind=kind, at=now,
+        service_id=ticket["service_id"], window_id=window_id, user_id=principal.user_id,
+        device_id=principal.device_id, data=data,
+    ))
+
+
+def _close_current(conn, ticket, action, now, principal, window_id) -> dict:
+    status = next_status(ticket["status"], action)
+    conn.execute(update(tickets).where(tickets.c.id == ticket["id"])
+                 .values(status=status, finished_at=now))
+    _log(conn, ticket, "finished" if action == "finish" else "no_show", now, principal, window_id)
+    conn.execute(update(windows).where(windows.c.id == window_id).values(current_ticket_id=None))
+    return dict(ticket, status=status, finished_at=now)
+
+
+def _candidates(conn, hall, window, day) -> list[Candidate]:
+    base = select(tickets.c.id, tickets.c.service_id, tickets.c.priority, tickets.c.queued_at,
+                  tickets.c.target_window_id).where(tickets.c.status == "waiting",
+                                                    tickets.c.local_date == day)
+    found = {}
+    for service_id in window.service_ids:
+        service = hall.service_by_id(service_id)
+        in_queue = base.where(tickets.c.service_id == service_id,
+                              tickets.c.target_window_id.is_(None))
+        orders = [(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)]
+        if service.max_wait_min is not None:
+            orders.append((tickets.c.queued_at, tickets.c.id))
+        for order in orders:
+            for row in conn.execute(in_queue.order_by(*order).limit(1)):
+                found[row.id] = row
+    targeted = base.where(tickets.c.target_window_id == window.id).order_by(tickets.c.queued_at)
+    for row in conn.execute(targeted.limit(1)):
+        found[row.id] = row
+    return [Candidate(r.id, r.service_id, bool(r.priority), r.queued_at,
+                      r.target_window_id == window.id) for r in found.values()]
+
+
+def _take(conn, ticket_id: int) -> bool:
+    """Lock the chosen waiting ticket; False when another window holds or took it."""
+    if conn.dialect.name == "sqlite":
+        return True
+    query = (select(tickets.c.id).where(tickets.c.id == ticket_id, tickets.c.status == "waiting")
+             .with_for_update(skip_locked=True))
+    return conn.execute(query).first() is not None
+
+
+def _call_one(ctx, conn, hall, window, now, principal):
+    day = local_day(now, hall.timezone)
+    max_wait = {s.id: s.max_wait_s for s in hall.services}
+    skipped: set[int] = set()
+    for _ in range(MAX_CALL_ATTEMPTS):
+        candidates = [c for c in _candidates(conn, hall, window, day) if c.ticket_id not in skipped]
+        choice = choose_next(candidates, window.service_ids, max_wait, now,
+                             ctx.settings.call_policy)
+        if choice is None:
+            return None
+        if _take(conn, choice.ticket_id):
+            result = conn.execute(
+                update(tickets)
+                .where(tickets.c.id == choice.ticket_id, tickets.c.status == "waiting")
+                .values(status="called", window_id=window.id, called_at=now,
+                        staff_user_id=principal.user_id, target_window_id=None,
+                        first_called_at=func.coalesce(tickets.c.first_called_at,
+                                                              literal(now, Timestamp())))
+            )
+            if result.rowcount == 1:
+                return choice.ticket_id
+        skipped.add(choice.ticket_id)
+    raise DomainError("busy", "too many windows calling at once; press again", 503)
+
+
+def _window_event(hall, window, state, current=None, reason=None) -> Event:
+    payload = {
+        "hall": hall.code, "window": window.number, "window_name": window.name, "state": state,
+        "reason": reason, "current": None,
+    }
+    if current is not None:
+        service = hall.service_by_id(current["service_id"])
+        payload["current"] = {"number": current["number"], "service": service.code,
+                              "service_name": service.name}
+    return Event("window_changed", hall.code, payload, window.number)
+
+
+def _called_event(hall, window, ticket, recall: bool, now) -> Event:
+    service = hall.service_by_id(ticket["service_id"])
+    return Event("ticket_called", hall.code, {
+        "hall": hall.code, "number": ticket["number"], "service": service.code,
+        "service_name": service.name, "window": window.number, "window_name": window.name,
+        "recall": recall, "recall_count": ticket["recall_count"],
+        "called_at": queues.local_iso(now, hall),
+    }, window.number)
+
+
+def _prepare(ctx, principal, hall_code, window_number):
+    hall = ctx.halls.get(hall_code)
+    window = hall.window(window_number)
+    require_window_actor(principal, hall.id, window.id)
+    return hall, window, ctx.clock()
+
+
+def call_next(ctx, principal, hall_code: str, window_number: int) -> dict:
+    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    events = []
+    with ctx.db.write() as conn:
+        window_row = _locked_window(conn, window.id)
+        if window_row["state"] == "paused":
+            raise DomainError("window_paused", "the window is paused; resume it first", 409)
+        current = _current_ticket(conn, window_row)
+        if current is not None and current["status"] == "called":
+            _close_current(conn, current, "finish", now, principal, window.id)
+            events.append(Event("queue_changed", hall.code, {}))
+        ticket_id = _call_one(ctx, conn, hall, window, now, principal)
+        if ticket_id is not None:
+            ticket = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).mappings().one()
+            conn.execute(update(windows).where(windows.c.id == window.id)
+                         .values(current_ticket_id=ticket_id, state="open"))
+            _log(conn, ticket, "called", now, principal, window.id)
+            view = queues.ticket_view(hall, ticket)
+            events += [_called_event(hall, window, ticket, False, now),
+                       _window_event(hall, window, "open", ticket),
+                       Event("queue_changed", hall.code, {})]
+        elif current is not None:
+            events.append(_window_event(hall, window, "open"))
+    ctx.publish(events)
+    if ticket_id is None:
+        raise DomainError("queue_empty", "nobody is waiting for this window", 404)
+    return view
+
+
+def recall(ctx, principal, hall_code: str, window_number: int) -> dict:
+    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    with ctx.db.write() as conn:
+        current = _current_ticket(conn, _locked_window(conn, window.id))
+        if current is None or current["status"] != "called":
+            raise DomainError("no_current_ticket", "no ticket is being called here", 409)
+        next_status(current["status"], "recall")
+        check_recall(current["recall_count"], ctx.settings.recall_limit)
+        conn.execute(update(tickets).where(tickets.c.id == current["id"])
+                     .values(recall_count=tickets.c.recall_count + 1, called_at=now))
+        _log(conn, current, "recalled", now, principal, window.id,
+             {"recall_count": current["recall_count"] + 1})
+        ticket = dict(current, recall_count=current["recall_count"] + 1, called_at=now)
+    ctx.publish([_called_event(hall, window, ticket, True, now)])
+    return queues.ticket_view(hall, ticket)
+
+
+def _end_current(ctx, principal, hall_code, window_number, action) -> dict:
+    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    with ctx.db.write() as conn:
+        current = _current_ticket(conn, _locked_window(conn, window.id))
+        if current is None or current["status"] != "called":
+            raise DomainError("no_current_ticket", "no ticket is being served here", 409)
+        ticket = _close_current(conn, current, action, now, principal, window.id)
+    ctx.publish([_window_event(hall, window, "open")])
+    return queues.ticket_view(hall, ticket)
+
+
+def finish(ctx, principal, hall_code: str, window_number: int) -> dict:
+    return _end_current(ctx, principal, hall_code, window_number, "finish")
+
+
+def no_show(ctx, principal, hall_code: str, window_number: int) -> dict:
+    return _end_current(ctx, principal, hall_code, window_number, "no_show")
+
+
+def _transfer_target(hall, window, body: dict):
+    has_service, has_window = body.get("service") is not None, body.get("window") is not None
+    if has_service == has_window:
+        raise invalid_request("give either a service or a window to transfer to")
+    if has_service:
+        return hall.service(body["service"]), None
+    target = body["window"]
+    if isinstance(target, bool) or not isinstance(target, int):
+        raise invalid_request("window must be a window number")
+    target_window = hall.window(target)
+    if target_window.id == window.id:
+        raise invalid_request("a ticket cannot be transferred to its own window")
+    return None, target_window
+
+
+def transfer(ctx, principal, hall_code: str, window_number: int, body: dict) -> dict:
+    """Send the current ticket to another service's queue or to one window; it keeps its place
+    in time (``queued_at``) and its number, and waits again."""
+    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    service, target_window = _transfer_target(hall, window, body)
+    with ctx.db.write() as conn:
+        current = _current_ticket(conn, _locked_window(conn, window.id))
+        if current is None or current["status"] != "called":
+            raise DomainError("no_current_ticket", "no ticket is being served here", 409)
+        status = next_status(current["status"], "transfer")
+        service_id = service.id if service else current["service_id"]
+        conn.execute(update(tickets).where(tickets.c.id == current["id"]).values(
+            status=status, service_id=service_id, window_id=None, recall_count=0,
+            target_window_id=target_window.id if target_window else None))
+        conn.execute(update(windows).where(windows.c.id == window.id).values(current_ticket_id=None))
+        _log(conn, current, "transferred", now, principal, window.id, {
+            "to_service": service.code if service else None,
+            "to_window": target_window.number if target_window else None})
+        ticket = dict(current, status=status, service_id=service_id, window_id=None, recall_count=0)
+    ctx.publish([_window_event(hall, window, "open"), Event("queue_changed", hall.code, {})])
+    return queues.ticket_view(hall, ticket)
+
+
+def set_paused(ctx, principal, hall_code: str, window_number: int, paused: bool,
+               reason=None) -> dict:
+    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    if reason is not None and (not isinstance(reason, str) or len(reason) > 200):
+        raise invalid_request("reason must be a string of at most 200 characters")
+    state = "paused" if paused else "open"
+    with ctx.db.write() as conn:
+        row = _locked_window(conn, window.id)
+        changed = row["state"] != state
+        if changed:
+            conn.execute(update(windows).where(windows.c.id == window.id).values(
+                state=state, pause_reason=reason if paused else None, state_changed_at=now))
+            conn.execute(insert(window_events).values(
+                hall_id=hall.id, window_id=window.id, kind="paused" if paused else "resumed",
+                at=now, user_id=principal.user_id, reason=reason if paused else None))
+        current = _current_ticket(conn, row)
+        if current is not None and current["status"] != "called":
+            current = None
+    if changed:
+        ctx.publish([_window_event(hall, window, state, current, reason if paused else None),
+                     Event("queue_changed", hall.code, {})])
+    return {"window": window.number, "window_name": window.name, "state": state,
+            "reason": reason if paused else None, "changed": changed}

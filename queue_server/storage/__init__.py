@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, the database handle with its transactions, and Alembic migrations."""

@@ -1,0 +1,128 @@
+"""The database handle: engine, transactions and migrations.
+
+SQLite (the single-hall default) runs in WAL mode on one connection guarded by a process lock:
+SQLite allows one writer at a time anyway, and a blocking call never yields under eventlet, so
+serialising in-process is both the fastest and the only deadlock-free way. Write transactions
+start with ``BEGIN IMMEDIATE`` so another process (the CLI) waits on the file lock instead of
+failing half-way.
+
+PostgreSQL runs a connection pool; correctness under concurrency comes from atomic statements
+(counter upserts, conditional updates checked by row count) and row locks, not from this lock.
+"""
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def normalize_url(url: str) -> str:
+    """Plain ``postgresql://`` URLs use psycopg2, the driver psycogreen makes eventlet-friendly."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg2://" + url[len(plain):]
+    return url
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_on_connect(dbapi_connection, _record):
+    # Take transaction control away from the sqlite3 module so BEGIN IMMEDIATE is ours to send.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",  # durable across a process crash (kill -9) in WAL mode
+        "foreign_keys=ON",
+        "busy_timeout=30000",
+    ):
+        cursor.execute("PRAGMA " + pragma)
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection):
+    immediate = conn.get_execution_options().get("hallq_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """One engine plus ``read()`` and ``write()`` transactions yielding a Core connection."""
+
+    def __init__(self, url: str):
+        url = normalize_url(url)
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = _make_engine(url)
+        self._lock = threading.Lock() if self.is_sqlite else None
+        self._local = threading.local()
+
+    @contextmanager
+    def write(self):
+        with self._transaction(write=True) as conn:
+            yield conn
+
+    @contextmanager
+    def read(self):
+        with self._transaction(write=False) as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self, write: bool):
+        if getattr(self._local, "inside", False):
+            raise RuntimeError("nested database transaction")
+        self._local.inside = True
+        try:
+            if self._lock is None:
+                with self.engine.connect() as conn:
+                    with conn.begin():
+                        yield conn
+            else:
+                with self._lock, self.engine.connect() as conn:
+                    conn = conn.execution_options(hallq_write=write)
+                    with conn.begin():
+                        yield conn
+        finally:
+            self._local.inside = False
+
+    def ping(self) -> bool:
+        with self.read() as conn:
+            return conn.exec_driver_sql("SELECT 1").scalar() == 1
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations up to ``revision``."""
+        from alembic import command
+
+        with self.engine.connect() as conn:
+            config = alembic_config(self.url)
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            conn.commit()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config

@@ -1,0 +1,280 @@
+"""The tables of a HallQ installation (one database serves many halls).
+
+Tickets keep their current state; ``ticket_events`` is the append-only log of every change
+(who, when, where), the base of every report. Times are UTC (see ``Timestamp``); a ticket's
+``local_date`` is its day in the hall's time zone, which the daily counter is keyed on.
+"""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from queue_server.storage.types import Timestamp
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Hall(Base):
+    __tablename__ = "halls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(60), default="Asia/Shanghai")
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (UniqueConstraint("hall_id", "code", name="uq_services_hall_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    code: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    department: Mapped[str] = mapped_column(String(200), default="")
+    hours: Mapped[list] = mapped_column(JSON, default=list)
+    daily_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    requires_id: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_wait_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_service_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    warn_waiting: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Window(Base):
+    __tablename__ = "windows"
+    __table_args__ = (UniqueConstraint("hall_id", "number", name="uq_windows_hall_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(10), default="open")  # open / paused / closed
+    pause_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    state_changed_at = mapped_column(Timestamp, nullable=True)
+    current_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", use_alter=True), nullable=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class WindowService(Base):
+    __tablename__ = "window_services"
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10))  # staff / manager / admin
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"), nullable=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at = mapped_column(Timestamp, nullable=False)
+
+
+class UserWindow(Base):
+    __tablename__ = "user_windows"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"), primary_key=True)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at = mapped_column(Timestamp, nullable=False)
+    expires_at = mapped_column(Timestamp, nullable=False)
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("hall_id", "name", name="uq_devices_hall_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(12))  # kiosk / display / led / evaluator
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at = mapped_column(Timestamp, nullable=False)
+    revoked_at = mapped_column(Timestamp, nullable=True)
+    last_seen_at = mapped_column(Timestamp, nullable=True)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # Numbers belong to the service that issued them; a transfer keeps the number.
+        UniqueConstraint("original_service_id", "local_date", "seq", name="uq_tickets_number"),
+        # The call order: index-ordered read of one service's waiting tickets of the day.
+        Index("ix_tickets_queue", "service_id", "status", "local_date", "priority", "queued_at"),
+        Index("ix_tickets_target", "target_window_id", "status"),
+        Index("ix_tickets_hall_issued", "hall_id", "issued_at"),
+        # One waiting (or called) ticket per person per service, enforced by the database.
+        Index(
+            "uq_tickets_person_active",
+            "service_id",
+            "id_hash",
+            unique=True,
+            sqlite_where=text("status IN ('waiting', 'called') AND id_hash IS NOT NULL"),
+            postgresql_where=text("status IN ('waiting', 'called') AND id_hash IS NOT NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    original_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    number: Mapped[str] = mapped_column(String(12))
+    seq: Mapped[int] = mapped_column(Integer)
+    local_date = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(10))
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    issued_at = mapped_column(Timestamp, nullable=False)
+    queued_at = mapped_column(Timestamp, nullable=False)  # place in time; kept on transfer
+    called_at = mapped_column(Timestamp, nullable=True)  # latest call
+    first_called_at = mapped_column(Timestamp, nullable=True)
+    finished_at = mapped_column(Timestamp, nullable=True)
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    target_window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    id_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    id_masked: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    track_token: Mapped[str] = mapped_column(String(32), unique=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class TicketEvent(Base):
+    __tablename__ = "ticket_events"
+    __table_args__ = (
+        Index("ix_ticket_events_hall_at", "hall_id", "at"),
+        Index("ix_ticket_events_ticket", "ticket_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    at = mapped_column(Timestamp, nullable=False)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class WindowEvent(Base):
+    """Append-only log of window state changes (pause, resume), for pause-time reports."""
+
+    __tablename__ = "window_events"
+    __table_args__ = (Index("ix_window_events_window_at", "window_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    at = mapped_column(Timestamp, nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class Evaluation(Base):
+    __tablename__ = "evaluations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(20), default="evaluator")
+    grade: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at = mapped_column(Timestamp, nullable=False)
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_hall_open", "hall_id", "cleared_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    level: Mapped[str] = mapped_column(String(10), default="red")
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    raised_at = mapped_column(Timestamp, nullable=False)
+    cleared_at = mapped_column(Timestamp, nullable=True)
+    data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class DailyCounter(Base):
+    __tablename__ = "daily_counters"
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    local_date = mapped_column(Date, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotencyKey(Base):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("principal", "key", name="uq_idempotency_principal_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    principal: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    created_at = mapped_column(Timestamp, nullable=False)
+
+
+class BlacklistEntry(Base):
+    __tablename__ = "blacklist"
+    __table_args__ = (Index("ix_blacklist_id_hash", "id_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"), nullable=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    id_masked: Mapped[str] = mapped_column(String(18))
+    reason: Mapped[str] = mapped_column(String(200))
+    until = mapped_column(Timestamp, nullable=True)
+    created_at = mapped_column(Timestamp, nullable=False)
+
+
+halls = Hall.__table__
+services = Service.__table__
+windows = Window.__table__
+window_services = WindowService.__table__
+users = User.__table__
+user_windows = UserWindow.__table__
+api_tokens = ApiToken.__table__
+devices = Device.__table__
+tickets = Ticket.__table__
+ticket_events = TicketEvent.__table__
+window_events = WindowEvent.__table__
+evaluations = Evaluation.__table__
+alerts = Alert.__table__
+daily_counters = DailyCounter.__table__
+idempotency_keys = IdempotencyKey.__table__
+blacklist = BlacklistEntry.__table__
