@@ -20,7 +20,7 @@ from queue_server.services.context import Event
 from queue_server.storage.types import Timestamp
 from queue_server.storage.models import ticket_events, tickets, window_events, windows
 
-MAX_CALL_ATTEMPTS = 10
+MAX_CALL_ATTEMPTS = 64
 
 
 def _locked_window(conn, window_id: int):
@@ -55,10 +55,13 @@ def _close_current(conn, ticket, action, now, principal, window_id) -> dict:
     return dict(ticket, status=status, finished_at=now)
 
 
-def _candidates(conn, hall, window, day) -> list[Candidate]:
+def _candidates(conn, hall, window, day, skipped: set[int]) -> list[Candidate]:
+    """The heads of the window's queues (and each queue's oldest, for the overdue rule)."""
     base = select(tickets.c.id, tickets.c.service_id, tickets.c.priority, tickets.c.queued_at,
                   tickets.c.target_window_id).where(tickets.c.status == "waiting",
                                                     tickets.c.local_date == day)
+    if skipped:  # held by other windows' calls in flight: look behind them
+        base = base.where(tickets.c.id.not_in(skipped))
     found = {}
     for service_id in window.service_ids:
         service = hall.service_by_id(service_id)
@@ -91,8 +94,7 @@ def _call_one(ctx, conn, hall, window, now, principal):
     max_wait = {s.id: s.max_wait_s for s in hall.services}
     skipped: set[int] = set()
     for _ in range(MAX_CALL_ATTEMPTS):
-        candidates = [c for c in _candidates(conn, hall, window, day) if c.ticket_id not in skipped]
-        choice = choose_next(candidates, window.service_ids, max_wait, now,
+        choice = choose_next(_candidates(conn, hall, window, day, skipped), window.service_ids, max_wait, now,
                              ctx.settings.call_policy)
         if choice is None:
             return None
@@ -220,6 +222,15 @@ def _transfer_target(hall, window, body: dict):
     return None, target_window
 
 
+def _check_not_waiting(conn, service_id: int, id_hash: str) -> None:
+    """The one-ticket-per-person rule holds for transfers too (the unique index backs it)."""
+    if conn.execute(select(tickets.c.id).where(
+            tickets.c.service_id == service_id, tickets.c.id_hash == id_hash,
+            tickets.c.status.in_(("waiting", "called")))).first():
+        raise DomainError("already_waiting", "this person already holds a ticket for that "
+                          "service; finish this one instead", 409)
+
+
 def transfer(ctx, principal, hall_code: str, window_number: int, body: dict) -> dict:
     """Send the current ticket to another service's queue or to one window; it keeps its place
     in time (``queued_at``) and its number, and waits again."""
@@ -231,6 +242,8 @@ def transfer(ctx, principal, hall_code: str, window_number: int, body: dict) -> 
             raise DomainError("no_current_ticket", "no ticket is being served here", 409)
         status = next_status(current["status"], "transfer")
         service_id = service.id if service else current["service_id"]
+        if current["id_hash"] and service_id != current["service_id"]:
+            _check_not_waiting(conn, service_id, current["id_hash"])
         conn.execute(update(tickets).where(tickets.c.id == current["id"]).values(
             status=status, service_id=service_id, window_id=None, recall_count=0,
             target_window_id=target_window.id if target_window else None))

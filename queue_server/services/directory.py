@@ -112,6 +112,8 @@ class HallDirectory:
     def _refresh(self) -> None:
         if time.monotonic() - self._loaded_at < TTL_S:
             return
+        if self._by_code and self._ctx.db.in_transaction():
+            return  # inside a use case's transaction: the loaded copy is recent enough
         with self._ctx.db.read() as conn:
             loaded = load_halls(conn)
         self._by_code = {h.code: h for h in loaded}

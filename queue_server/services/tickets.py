@@ -158,9 +158,10 @@ def track(ctx, token: str) -> dict:
         raise DomainError("unknown_ticket", "no such ticket", 404)
     with ctx.db.read() as conn:
         row = conn.execute(select(tickets).where(tickets.c.track_token == token)).mappings().first()
-        if row is None:
-            raise DomainError("unknown_ticket", "no such ticket", 404)
-        hall = ctx.halls.by_id(row["hall_id"])
+    if row is None:
+        raise DomainError("unknown_ticket", "no such ticket", 404)
+    hall = ctx.halls.by_id(row["hall_id"])
+    with ctx.db.read() as conn:
         view = _view(ctx, conn, hall, row)
     keep = ("number", "service", "service_name", "status", "waiting_ahead", "estimated_wait_s",
             "window", "window_name", "issued_at", "called_at")

@@ -85,7 +85,7 @@ class Database:
 
     @contextmanager
     def _transaction(self, write: bool):
-        if getattr(self._local, "inside", False):
+        if self.in_transaction():
             raise RuntimeError("nested database transaction")
         self._local.inside = True
         try:
@@ -100,6 +100,10 @@ class Database:
                         yield conn
         finally:
             self._local.inside = False
+
+    def in_transaction(self) -> bool:
+        """True inside ``read()`` or ``write()`` on this thread (or green thread)."""
+        return getattr(self._local, "inside", False)
 
     def ping(self) -> bool:
         with self.read() as conn:

@@ -213,3 +213,9 @@ def test_estimate_grows_with_the_queue(client, kiosk):
     first = issue(client, kiosk).get_json()["estimated_wait_s"]
     issue(client, kiosk)
     assert issue(client, kiosk).get_json()["estimated_wait_s"] > first
+
+
+def test_track_works_when_the_hall_cache_is_stale(client, kiosk, ctx):
+    token = issue(client, kiosk).get_json()["track_token"]
+    ctx.halls.invalidate()
+    assert client.get(f"/api/v1/track/{token}").status_code == 200

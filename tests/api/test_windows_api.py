@@ -209,3 +209,16 @@ def test_every_change_is_in_the_event_log(client, kiosk, staff1, ctx):
     with ctx.db.read() as conn:
         kinds = [r[0] for r in conn.exec_driver_sql("SELECT kind FROM ticket_events ORDER BY id")]
     assert kinds == ["issued", "called", "recalled", "transferred", "called", "no_show"]
+
+
+def test_transfer_to_a_service_the_person_already_waits_for_is_refused(client, kiosk, accts):
+    from queue_server.domain.idnumber import make_id_number
+
+    staff3 = accts.user("staff", windows=(3,))
+    person = make_id_number("11010519800101123")
+    issue(client, kiosk, "C", id_number=person)
+    issue(client, kiosk, "D", id_number=person)
+    act(client, staff3, "call-next", window=3)
+    response = client.post("/api/v1/halls/h1/windows/3/transfer", json={"service": "D"},
+                           headers=staff3)
+    assert (response.status_code, response.get_json()["error"]["code"]) == (409, "already_waiting")
