@@ -99,7 +99,7 @@ def id_number_hash(number: str, key: bytes) -> str:
 
 
 def mask_name(name: str) -> str:
-    """Keep the first character and star the rest: ``张三`` -> ``张*``; a one-character name -> ``*``."""
+    """Keep the first character and star the rest: ``张三`` -> ``张*``; ``王`` -> ``*``."""
     name = name.strip()
     if len(name) <= 1:
         return "*" * len(name)

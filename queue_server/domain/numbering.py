@@ -22,7 +22,7 @@ def validate_service_code(code) -> str:
 
 
 def format_ticket_number(prefix: str, seq: int) -> str:
-    """``A`` and 1 -> ``A001``; the counter has at least three digits (``A1000`` after ``A999``)."""
+    """``A`` and 1 -> ``A001``: at least three digits, so ``A1000`` follows ``A999``."""
     if seq < 1:
         raise ValueError("ticket sequence numbers start at 1")
     return f"{prefix}{seq:03d}"

@@ -7,7 +7,7 @@ an index range scan rather than a table scan however long the day's history grow
 import time
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from queue_server.domain.estimate import estimate_wait_s
 from queue_server.domain.hours import is_open, quota_left
@@ -22,13 +22,15 @@ def today(ctx, hall, now: datetime | None = None):
     return local_day(now or ctx.clock(), hall.timezone)
 
 
-def waiting_count(conn, service_id: int, day) -> int:
-    return conn.execute(
-        select(func.count()).select_from(tickets).where(
-            tickets.c.service_id == service_id, tickets.c.status == "waiting",
-            tickets.c.local_date == day,
-        )
-    ).scalar_one()
+_WAITING = select(func.count()).select_from(tickets).where(
+    tickets.c.service_id == bindparam("service_id"), tickets.c.status == "waiting",
+    tickets.c.local_date == bindparam("day"))
+_WAITING_PRIORITY = _WAITING.where(tickets.c.priority.is_(True))
+
+
+def waiting_count(conn, service_id: int, day, priority_only: bool = False) -> int:
+    stmt = _WAITING_PRIORITY if priority_only else _WAITING
+    return conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
 
 
 def waiting_counts(conn, hall, day) -> dict[int, int]:
@@ -50,8 +52,15 @@ def issued_counts(conn, hall, day) -> dict[int, int]:
     return dict(rows)
 
 
-def waiting_ahead(conn, ticket) -> int:
-    """Waiting tickets of the same service and day that the call order puts first."""
+def waiting_ahead(conn, ticket, newest: bool = False) -> int:
+    """Waiting tickets of the same service and day that the call order puts first.
+
+    For a ticket just issued (``newest``) that is every waiting one (every waiting priority one,
+    for a priority ticket) but itself: a cheaper count on the queue index.
+    """
+    if newest:
+        return waiting_count(conn, ticket["service_id"], ticket["local_date"],
+                             ticket["priority"]) - 1
     earlier = or_(
         tickets.c.queued_at < ticket["queued_at"],
         and_(tickets.c.queued_at == ticket["queued_at"], tickets.c.id < ticket["id"]),
@@ -67,12 +76,12 @@ def waiting_ahead(conn, ticket) -> int:
     ).scalar_one()
 
 
+_OPEN_WINDOWS = select(windows.c.id).where(windows.c.hall_id == bindparam("hall_id"),
+                                           windows.c.state == "open")
+
+
 def open_window_ids(conn, hall) -> set[int]:
-    return set(
-        conn.execute(
-            select(windows.c.id).where(windows.c.hall_id == hall.id, windows.c.state == "open")
-        ).scalars()
-    )
+    return set(conn.execute(_OPEN_WINDOWS, {"hall_id": hall.id}).scalars())
 
 
 def recent_handling_s(ctx, conn, service_id: int) -> list[float]:

@@ -8,7 +8,7 @@ refused ticket rolls the counter back with it.
 
 import secrets
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -33,14 +33,25 @@ from queue_server.storage.models import (
 MAX_IDEMPOTENCY_KEY = 200
 
 
-def _bump_counter(conn, service_id: int, day) -> int:
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(daily_counters).values(service_id=service_id, local_date=day, value=1)
-    stmt = stmt.on_conflict_do_update(
+# Statements of the hot path are built once: SQLAlchemy then reuses their compiled form and
+# cache key instead of rebuilding an expression tree for every ticket.
+def _counter_upsert(dialect):
+    stmt = dialect.insert(daily_counters).values(
+        service_id=bindparam("service_id"), local_date=bindparam("local_date"), value=1)
+    return stmt.on_conflict_do_update(
         index_elements=[daily_counters.c.service_id, daily_counters.c.local_date],
         set_={"value": daily_counters.c.value + 1},
     ).returning(daily_counters.c.value)
-    return conn.execute(stmt).scalar_one()
+
+
+_BUMP_COUNTER = {"sqlite": _counter_upsert(sqlite), "postgresql": _counter_upsert(postgresql)}
+_INSERT_TICKET = insert(tickets).returning(tickets.c.id)
+_INSERT_EVENT = insert(ticket_events)
+
+
+def _bump_counter(conn, service_id: int, day) -> int:
+    stmt = _BUMP_COUNTER[conn.dialect.name]
+    return conn.execute(stmt, {"service_id": service_id, "local_date": day}).scalar_one()
 
 
 def _replayed(conn, principal_key: str, key: str):
@@ -123,26 +134,26 @@ def _issue(ctx, principal, hall, service, now, priority, id_hash, id_masked, key
             id_hash=id_hash, id_masked=id_masked, track_token=secrets.token_urlsafe(16),
             device_id=principal.device_id, user_id=principal.user_id,
         )
-        ticket_id = conn.execute(insert(tickets).values(**values).returning(tickets.c.id)).scalar_one()
+        ticket_id = conn.execute(_INSERT_TICKET, values).scalar_one()
         row = dict(values, id=ticket_id, called_at=None, finished_at=None, window_id=None)
-        conn.execute(insert(ticket_events).values(
+        conn.execute(_INSERT_EVENT, dict(
             ticket_id=ticket_id, hall_id=hall.id, kind="issued", at=now, service_id=service.id,
-            user_id=principal.user_id, device_id=principal.device_id,
+            window_id=None, user_id=principal.user_id, device_id=principal.device_id,
             data={"priority": priority} if priority else None,
         ))
         if key is not None:
             conn.execute(insert(idempotency_keys).values(
                 principal=principal.key, key=key, ticket_id=ticket_id, created_at=now))
-        view = _view(ctx, conn, hall, row)
+        view = _view(ctx, conn, hall, row, newest=True)
     ctx.publish([Event("queue_changed", hall.code, {"service": service.code})])
     return view, False
 
 
-def _view(ctx, conn, hall, row) -> dict:
+def _view(ctx, conn, hall, row, newest: bool = False) -> dict:
     extra = {"track_token": row["track_token"]}
     if row["status"] == "waiting":
         service = hall.service_by_id(row["service_id"])
-        ahead = queues.waiting_ahead(conn, row)
+        ahead = queues.waiting_ahead(conn, row, newest=newest)
         extra["waiting_ahead"] = ahead
         extra["estimated_wait_s"] = queues.estimate_for(
             ctx, conn, hall, service, ahead, queues.open_window_ids(conn, hall))
