@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from queue_server.domain.errors import not_found
+from queue_server.domain.errors import invalid_request, not_found
 from queue_server.domain.hours import parse_hours
 from queue_server.storage.models import halls, services, window_services, windows
 
@@ -63,7 +63,9 @@ class HallInfo:
     _window_by_id: dict = field(default_factory=dict, repr=False)
 
     def service(self, code) -> ServiceInfo:
-        info = self._service_by_code.get(code) if isinstance(code, str) else None
+        if not isinstance(code, str):
+            raise invalid_request("service must be a service code such as \"A\"")
+        info = self._service_by_code.get(code)
         if info is None:
             raise not_found("unknown_service", f"hall {self.code} has no service {code!r}")
         return info

@@ -55,7 +55,8 @@ def test_counter_restarts_at_local_midnight(client, kiosk, clock):
 
 @pytest.mark.parametrize("body, status, code", [
     ({"service": "Z"}, 404, "unknown_service"),
-    ({"service": 5}, 404, "unknown_service"),
+    ({"service": 5}, 400, "invalid_request"),
+    ({}, 400, "invalid_request"),
     ({"service": "A", "priority": "vip"}, 400, "invalid_request"),
     ({"service": "C"}, 400, "id_required"),
     ({"service": "C", "id_number": "110105194912310021"}, 400, "invalid_id_number"),
