@@ -8,7 +8,7 @@ with ``FOR UPDATE SKIP LOCKED``, so racing windows never wait on each other's ca
 SQLite the database's single writer lock serialises the whole transaction.
 """
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from queue_server.domain.calling import Candidate, choose_next
 from queue_server.domain.errors import DomainError, invalid_request
@@ -23,23 +23,34 @@ from queue_server.storage.models import ticket_events, tickets, window_events, w
 MAX_CALL_ATTEMPTS = 64
 
 
+# Statements built once (see services/tickets.py): the caller's hot path reuses their compiled
+# form. Bind names differ from column names, which SQLAlchemy reserves in SET clauses.
+_SELECT_WINDOW = select(windows).where(windows.c.id == bindparam("b_window"))
+_SELECT_WINDOW_LOCKED = _SELECT_WINDOW.with_for_update()
+_SELECT_TICKET = select(tickets).where(tickets.c.id == bindparam("b_ticket"))
+_INSERT_EVENT = insert(ticket_events)
+_SET_CURRENT = (update(windows).where(windows.c.id == bindparam("b_window"))
+                .values(current_ticket_id=bindparam("b_current")))
+_OPEN_WITH_CURRENT = _SET_CURRENT.values(state="open")
+_END_TICKET = (update(tickets).where(tickets.c.id == bindparam("b_ticket"))
+               .values(status=bindparam("b_status"), finished_at=bindparam("b_now", type_=Timestamp())))
+
+
 def _locked_window(conn, window_id: int):
-    query = select(windows).where(windows.c.id == window_id)
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update()
-    return conn.execute(query).mappings().one()
+    query = _SELECT_WINDOW if conn.dialect.name == "sqlite" else _SELECT_WINDOW_LOCKED
+    return conn.execute(query, {"b_window": window_id}).mappings().one()
 
 
 def _current_ticket(conn, window_row):
     if window_row["current_ticket_id"] is None:
         return None
     return conn.execute(
-        select(tickets).where(tickets.c.id == window_row["current_ticket_id"])
+        _SELECT_TICKET, {"b_ticket": window_row["current_ticket_id"]}
     ).mappings().one()
 
 
 def _log(conn, ticket, kind, now, principal, window_id, data=None):
-    conn.execute(insert(ticket_events).values(
+    conn.execute(_INSERT_EVENT, dict(
         ticket_id=ticket["id"], hall_id=ticket["hall_id"], kind=kind, at=now,
         service_id=ticket["service_id"], window_id=window_id, user_id=principal.user_id,
         device_id=principal.device_id, data=data,
@@ -48,67 +59,91 @@ def _log(conn, ticket, kind, now, principal, window_id, data=None):
 
 def _close_current(conn, ticket, action, now, principal, window_id) -> dict:
     status = next_status(ticket["status"], action)
-    conn.execute(update(tickets).where(tickets.c.id == ticket["id"])
-                 .values(status=status, finished_at=now))
+    conn.execute(_END_TICKET, {"b_ticket": ticket["id"], "b_status": status, "b_now": now})
     _log(conn, ticket, "finished" if action == "finish" else "no_show", now, principal, window_id)
-    conn.execute(update(windows).where(windows.c.id == window_id).values(current_ticket_id=None))
+    conn.execute(_SET_CURRENT, {"b_window": window_id, "b_current": None})
     return dict(ticket, status=status, finished_at=now)
 
 
-def _candidates(conn, hall, window, day, skipped: set[int]) -> list[Candidate]:
-    """The heads of the window's queues (and each queue's oldest, for the overdue rule)."""
-    base = select(tickets.c.id, tickets.c.service_id, tickets.c.priority, tickets.c.queued_at,
-                  tickets.c.target_window_id).where(tickets.c.status == "waiting",
-                                                    tickets.c.local_date == day)
-    if skipped:  # held by other windows' calls in flight: look behind them
-        base = base.where(tickets.c.id.not_in(skipped))
-    found = {}
+_CANDIDATE_COLUMNS = (tickets.c.id, tickets.c.service_id, tickets.c.priority,
+                      tickets.c.queued_at, tickets.c.target_window_id)
+# The oldest waiting ticket of one service and one priority class: a seek on ix_tickets_queue
+# (service, status, day, priority, queued_at, id), never a sort, however long the queue. The
+# head of a queue is its oldest priority ticket, else its oldest normal one; the oldest of both
+# classes is what the overdue rule looks at.
+_OLDEST_OF_CLASS = (
+    select(*_CANDIDATE_COLUMNS)
+    .where(tickets.c.service_id == bindparam("service_id"), tickets.c.status == "waiting",
+           tickets.c.local_date == bindparam("day"), tickets.c.priority == bindparam("priority"),
+           tickets.c.target_window_id.is_(None))
+    .order_by(tickets.c.queued_at, tickets.c.id).limit(1)
+)
+_OLDEST_TARGETED = (
+    select(*_CANDIDATE_COLUMNS)
+    .where(tickets.c.target_window_id == bindparam("window_id"), tickets.c.status == "waiting",
+           tickets.c.local_date == bindparam("day"))
+    .order_by(tickets.c.queued_at, tickets.c.id).limit(1)
+)
+# Tickets held by other windows' calls in flight are looked behind.
+_NOT_SKIPPED = tickets.c.id.not_in(bindparam("skipped", expanding=True))
+_OLDEST_OF_CLASS_SKIPPING = _OLDEST_OF_CLASS.where(_NOT_SKIPPED)
+_OLDEST_TARGETED_SKIPPING = _OLDEST_TARGETED.where(_NOT_SKIPPED)
+
+
+def _candidates(conn, window, day, skipped: set[int]) -> list[Candidate]:
+    """The heads of the window's queues and of its transferred-here queue."""
+    params = {"day": day}
+    of_class, targeted = _OLDEST_OF_CLASS, _OLDEST_TARGETED
+    if skipped:
+        of_class, targeted = _OLDEST_OF_CLASS_SKIPPING, _OLDEST_TARGETED_SKIPPING
+        params["skipped"] = list(skipped)
+    rows = []
     for service_id in window.service_ids:
-        service = hall.service_by_id(service_id)
-        in_queue = base.where(tickets.c.service_id == service_id,
-                              tickets.c.target_window_id.is_(None))
-        orders = [(tickets.c.priority.desc(), tickets.c.queued_at, tickets.c.id)]
-        if service.max_wait_min is not None:
-            orders.append((tickets.c.queued_at, tickets.c.id))
-        for order in orders:
-            for row in conn.execute(in_queue.order_by(*order).limit(1)):
-                found[row.id] = row
-    targeted = base.where(tickets.c.target_window_id == window.id).order_by(tickets.c.queued_at)
-    for row in conn.execute(targeted.limit(1)):
-        found[row.id] = row
+        for priority in (True, False):
+            rows += conn.execute(of_class, dict(params, service_id=service_id, priority=priority))
+    rows += conn.execute(targeted, dict(params, window_id=window.id))
     return [Candidate(r.id, r.service_id, bool(r.priority), r.queued_at,
-                      r.target_window_id == window.id) for r in found.values()]
+                      r.target_window_id == window.id) for r in rows]
+
+
+_TAKE_SKIP_LOCKED = (select(tickets.c.id)
+                     .where(tickets.c.id == bindparam("b_ticket"), tickets.c.status == "waiting")
+                     .with_for_update(skip_locked=True))
+_CALL_TICKET = (
+    update(tickets)
+    .where(tickets.c.id == bindparam("b_ticket"), tickets.c.status == "waiting")
+    .values(status="called", window_id=bindparam("b_window"),
+            called_at=bindparam("b_now", type_=Timestamp()),
+            first_called_at=func.coalesce(tickets.c.first_called_at,
+                                          bindparam("b_now", type_=Timestamp())),
+            staff_user_id=bindparam("b_staff"), target_window_id=None)
+    .returning(*tickets.c)
+)
 
 
 def _take(conn, ticket_id: int) -> bool:
     """Lock the chosen waiting ticket; False when another window holds or took it."""
     if conn.dialect.name == "sqlite":
-        return True
-    query = (select(tickets.c.id).where(tickets.c.id == ticket_id, tickets.c.status == "waiting")
-             .with_for_update(skip_locked=True))
-    return conn.execute(query).first() is not None
+        return True  # the transaction already holds SQLite's single write lock
+    return conn.execute(_TAKE_SKIP_LOCKED, {"b_ticket": ticket_id}).first() is not None
 
 
 def _call_one(ctx, conn, hall, window, now, principal):
+    """Call the next ticket for the window; returns its row, or None when nobody waits."""
     day = local_day(now, hall.timezone)
     max_wait = {s.id: s.max_wait_s for s in hall.services}
     skipped: set[int] = set()
     for _ in range(MAX_CALL_ATTEMPTS):
-        choice = choose_next(_candidates(conn, hall, window, day, skipped), window.service_ids, max_wait, now,
-                             ctx.settings.call_policy)
+        choice = choose_next(_candidates(conn, window, day, skipped), window.service_ids,
+                             max_wait, now, ctx.settings.call_policy)
         if choice is None:
             return None
         if _take(conn, choice.ticket_id):
-            result = conn.execute(
-                update(tickets)
-                .where(tickets.c.id == choice.ticket_id, tickets.c.status == "waiting")
-                .values(status="called", window_id=window.id, called_at=now,
-                        staff_user_id=principal.user_id, target_window_id=None,
-                        first_called_at=func.coalesce(tickets.c.first_called_at,
-                                                              literal(now, Timestamp())))
-            )
-            if result.rowcount == 1:
-                return choice.ticket_id
+            row = conn.execute(_CALL_TICKET, {
+                "b_ticket": choice.ticket_id, "b_window": window.id, "b_now": now,
+                "b_staff": principal.user_id}).mappings().first()
+            if row is not None:  # None: another window took it in between
+                return row
         skipped.add(choice.ticket_id)
     raise DomainError("busy", "too many windows calling at once; press again", 503)
 
@@ -153,11 +188,9 @@ def call_next(ctx, principal, hall_code: str, window_number: int) -> dict:
         if current is not None and current["status"] == "called":
             _close_current(conn, current, "finish", now, principal, window.id)
             events.append(Event("queue_changed", hall.code, {}))
-        ticket_id = _call_one(ctx, conn, hall, window, now, principal)
-        if ticket_id is not None:
-            ticket = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).mappings().one()
-            conn.execute(update(windows).where(windows.c.id == window.id)
-                         .values(current_ticket_id=ticket_id, state="open"))
+        ticket = _call_one(ctx, conn, hall, window, now, principal)
+        if ticket is not None:
+            conn.execute(_OPEN_WITH_CURRENT, {"b_window": window.id, "b_current": ticket["id"]})
             _log(conn, ticket, "called", now, principal, window.id)
             view = queues.ticket_view(hall, ticket)
             events += [_called_event(hall, window, ticket, False, now),
@@ -166,7 +199,7 @@ def call_next(ctx, principal, hall_code: str, window_number: int) -> dict:
         elif current is not None:
             events.append(_window_event(hall, window, "open"))
     ctx.publish(events)
-    if ticket_id is None:
+    if ticket is None:
         raise DomainError("queue_empty", "nobody is waiting for this window", 404)
     return view
 

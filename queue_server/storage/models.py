@@ -132,8 +132,10 @@ class Ticket(Base):
     __table_args__ = (
         # Numbers belong to the service that issued them; a transfer keeps the number.
         UniqueConstraint("original_service_id", "local_date", "seq", name="uq_tickets_number"),
-        # The call order: index-ordered read of one service's waiting tickets of the day.
-        Index("ix_tickets_queue", "service_id", "status", "local_date", "priority", "queued_at"),
+        # The call order: index seeks to the oldest waiting ticket of one service, day and
+        # priority class; also counts the people waiting.
+        Index("ix_tickets_queue", "service_id", "status", "local_date", "priority", "queued_at",
+              "id"),
         Index("ix_tickets_target", "target_window_id", "status"),
         Index("ix_tickets_hall_issued", "hall_id", "issued_at"),
         # One waiting (or called) ticket per person per service, enforced by the database.

@@ -188,7 +188,7 @@ def upgrade():
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_hall_issued', ['hall_id', 'issued_at'], unique=False)
-        batch_op.create_index('ix_tickets_queue', ['service_id', 'status', 'local_date', 'priority', 'queued_at'], unique=False)
+        batch_op.create_index('ix_tickets_queue', ['service_id', 'status', 'local_date', 'priority', 'queued_at', 'id'], unique=False)
         batch_op.create_index('ix_tickets_target', ['target_window_id', 'status'], unique=False)
         batch_op.create_index('uq_tickets_person_active', ['service_id', 'id_hash'], unique=True, sqlite_where=sa.text("status IN ('waiting', 'called') AND id_hash IS NOT NULL"), postgresql_where=sa.text("status IN ('waiting', 'called') AND id_hash IS NOT NULL"))
 
