@@ -29,7 +29,10 @@ def run(settings, banner: list[str] | None = None) -> None:
     from queue_server.app import create_app
 
     app = create_app(settings_overrides(settings))
-    app.extensions["hallq"].db.upgrade()
+    db = app.extensions["hallq"].db
+    db.upgrade()
+    if db.take_over_checkpoints():
+        _start_checkpointer(db, settings.async_mode)
     for line in banner or []:
         print(line, flush=True)
     log = logging.getLogger("queue_server")
@@ -39,6 +42,40 @@ def run(settings, banner: list[str] | None = None) -> None:
     else:
         app.extensions["socketio"].run(app, host=settings.host, port=settings.port,
                                        allow_unsafe_werkzeug=True, use_reloader=False)
+
+
+CHECKPOINT_EVERY_S = 1.0
+
+
+def _start_checkpointer(db, async_mode: str) -> None:
+    """Run SQLite WAL checkpoints in a native thread, off the request path."""
+    log = logging.getLogger("queue_server.checkpoint")
+
+    def checkpoint_safely():
+        try:
+            db.checkpoint()
+        except Exception:  # a failed checkpoint is retried next time; the WAL keeps the data
+            log.exception("WAL checkpoint failed")
+
+    if async_mode == "eventlet":
+        import eventlet
+        from eventlet import tpool
+
+        def loop():
+            while True:
+                eventlet.sleep(CHECKPOINT_EVERY_S)
+                tpool.execute(checkpoint_safely)
+
+        eventlet.spawn(loop)
+    else:
+        import threading
+
+        def loop():
+            while True:
+                threading.Event().wait(CHECKPOINT_EVERY_S)
+                checkpoint_safely()
+
+        threading.Thread(target=loop, name="wal-checkpoint", daemon=True).start()
 
 
 def settings_overrides(settings) -> dict:

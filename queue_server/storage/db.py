@@ -72,6 +72,7 @@ class Database:
         self.engine = _make_engine(url)
         self._lock = threading.Lock() if self.is_sqlite else None
         self._local = threading.local()
+        self._checkpoint_connection = None
 
     @contextmanager
     def write(self):
@@ -119,7 +120,36 @@ class Database:
             command.upgrade(config, revision)
             conn.commit()
 
+    def take_over_checkpoints(self) -> bool:
+        """Stop SQLite checkpointing inside commits; the caller then runs ``checkpoint()``.
+
+        A WAL checkpoint copies pages back and fsyncs, which can take tens of milliseconds. Done
+        inside a commit it stalls the whole eventlet hub; run from a native thread instead
+        (``checkpoint`` uses its own connection) it stalls nobody. Returns False for PostgreSQL.
+        """
+        if not self.is_sqlite:
+            return False
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        return True
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        """One passive WAL checkpoint on a connection of its own (safe from any thread).
+
+        Returns SQLite's ``(busy, wal_pages, checkpointed_pages)``.
+        """
+        import sqlite3
+
+        if self._checkpoint_connection is None:
+            path = self.engine.url.database
+            self._checkpoint_connection = sqlite3.connect(path, check_same_thread=False,
+                                                          isolation_level=None, timeout=30)
+        return self._checkpoint_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+
     def dispose(self) -> None:
+        if self._checkpoint_connection is not None:
+            self._checkpoint_connection.close()
+            self._checkpoint_connection = None
         self.engine.dispose()
 
 

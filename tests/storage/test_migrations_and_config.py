@@ -82,3 +82,17 @@ def test_bad_configuration_is_refused_with_a_clear_message(ctx, mutate, fragment
     with pytest.raises(DomainError) as error:
         load_config(ctx, config)
     assert (error.value.code, fragment in error.value.message) == ("invalid_request", True)
+
+
+def test_taking_over_checkpoints_stops_them_inside_commits(ctx):
+    ctx.db.take_over_checkpoints()
+    with ctx.db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+
+
+def test_checkpoint_copies_the_whole_wal_back(ctx, client, kiosk):
+    ctx.db.take_over_checkpoints()
+    for _ in range(5):
+        client.post("/api/v1/halls/h1/tickets", json={"service": "A"}, headers=kiosk)
+    busy, wal_pages, checkpointed = ctx.db.checkpoint()
+    assert (busy, wal_pages > 0, checkpointed) == (0, True, wal_pages)
