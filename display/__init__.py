@@ -1,0 +1,1 @@
+"""The hall screen page, voice announcements and the LED agent."""
