@@ -67,6 +67,7 @@ _SERVICE = {
         "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
         "department": {"type": "string"}, "waiting": {"type": "integer"},
         "estimated_wait_s": {"type": "integer"}, "open": {"type": "boolean"},
+        "closed_reason": {"enum": [None, "hours", "quota"]},
         "quota_left": {"type": ["integer", "null"]}, "requires_id": {"type": "boolean"},
         "hours": {"type": "array", "items": {"type": "string"}},
     },

@@ -122,11 +122,16 @@ def services_summary(ctx, conn, hall) -> list[dict]:
     for service in hall.services:
         count = waiting.get(service.id, 0)
         left = quota_left(service.daily_quota, issued.get(service.id, 0))
+        closed_reason = None
+        if not is_open(service.hours, now, hall.timezone):
+            closed_reason = "hours"
+        elif left == 0:
+            closed_reason = "quota"
         result.append({
             "code": service.code, "name": service.name, "name_en": service.name_en,
             "department": service.department, "waiting": count,
             "estimated_wait_s": estimate_for(ctx, conn, hall, service, count, open_ids),
-            "open": is_open(service.hours, now, hall.timezone) and left != 0,
+            "open": closed_reason is None, "closed_reason": closed_reason,
             "quota_left": left, "requires_id": service.requires_id,
             "hours": list(service.hours_spec),
         })

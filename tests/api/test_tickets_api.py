@@ -220,3 +220,13 @@ def test_track_works_when_the_hall_cache_is_stale(client, kiosk, ctx):
     token = issue(client, kiosk).get_json()["track_token"]
     ctx.halls.invalidate()
     assert client.get(f"/api/v1/track/{token}").status_code == 200
+
+
+def test_services_say_why_a_service_is_closed(client, kiosk, clock):
+    for _ in range(3):
+        issue(client, kiosk, service="B")
+    clock.now = clock.now.replace(hour=4, minute=30)  # 12:30 local: D's lunch break
+    services = client.get("/api/v1/halls/h1/services").get_json()
+    reasons = {s["code"]: s["closed_reason"] for s in services}
+    assert reasons == {"A": None, "B": "quota", "C": None, "D": "hours"}
+
