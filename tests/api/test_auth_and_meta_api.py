@@ -92,3 +92,14 @@ def test_openapi_describes_exactly_the_served_routes(app, client):
 
 def test_openapi_is_version_3(client):
     assert client.get("/api/v1/openapi.json").get_json()["openapi"].startswith("3.")
+
+
+def test_unexpected_failure_answers_500_in_the_error_shape(client, monkeypatch):
+    from queue_server.services import queues
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(queues, "services_summary", broken)
+    response = client.get("/api/v1/halls/h1/services")
+    assert (response.status_code, response.get_json()["error"]["code"]) == (500, "internal_error")

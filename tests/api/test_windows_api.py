@@ -222,3 +222,18 @@ def test_transfer_to_a_service_the_person_already_waits_for_is_refused(client, k
     response = client.post("/api/v1/halls/h1/windows/3/transfer", json={"service": "D"},
                            headers=staff3)
     assert (response.status_code, response.get_json()["error"]["code"]) == (409, "already_waiting")
+
+
+def test_call_gives_up_with_busy_when_every_candidate_is_taken(client, kiosk, staff1, monkeypatch):
+    from datetime import datetime, timezone
+
+    from queue_server.services import calling
+
+    issue(client, kiosk)
+    queued_at = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    # Every candidate found is already held by another window (as SKIP LOCKED would say).
+    monkeypatch.setattr(calling, "_take", lambda conn, ticket_id: False)
+    monkeypatch.setattr(calling, "_candidates", lambda conn, window, day, skipped: [
+        calling.Candidate(len(skipped) + 1, window.service_ids[0], False, queued_at)])
+    response = act(client, staff1, "call-next")
+    assert (response.status_code, response.get_json()["error"]["code"]) == (503, "busy")
