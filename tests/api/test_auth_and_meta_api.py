@@ -103,3 +103,15 @@ def test_unexpected_failure_answers_500_in_the_error_shape(client, monkeypatch):
     monkeypatch.setattr(queues, "services_summary", broken)
     response = client.get("/api/v1/halls/h1/services")
     assert (response.status_code, response.get_json()["error"]["code"]) == (500, "internal_error")
+
+
+def test_documented_ticket_fields_are_the_served_ones(client, kiosk):
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Ticket"]
+    ticket = client.post("/api/v1/halls/h1/tickets", json={"service": "A"}, headers=kiosk)
+    assert set(ticket.get_json()) == set(schema["properties"])
+
+
+def test_documented_service_fields_are_the_served_ones(client):
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Service"]
+    service = client.get("/api/v1/halls/h1/services").get_json()[0]
+    assert set(service) == set(schema["properties"])
