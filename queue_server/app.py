@@ -9,12 +9,18 @@ import logging
 from flask import Flask
 from flask_socketio import SocketIO
 
+from display import web as display_web
+from kiosk import web as kiosk_web
 from queue_server import api
+from queue_server.realtime import counter as counter_realtime
 from queue_server.realtime import protocol
 from queue_server.realtime.display import DisplayNamespace
-from queue_server.realtime.publisher import Publisher
+from queue_server.realtime.kiosk import KioskNamespace
+from queue_server.realtime import supervision
 from queue_server.services.context import Context, utc_now
 from queue_server.settings import load_settings
+from queue_server.web import counter as counter_web
+from queue_server.web import dashboard
 from queue_server.storage.db import Database
 
 
@@ -34,6 +40,9 @@ def create_app(overrides: dict | None = None, clock=utc_now, database: Database 
     app.extensions["hallq"] = ctx
     app.extensions["hallq_settings"] = settings
     api.init_app(app)
+    display_web.init_app(app)
+    kiosk_web.init_app(app)
+    counter_web.init_app(app)
 
     socketio = SocketIO(
         app,
@@ -43,5 +52,10 @@ def create_app(overrides: dict | None = None, clock=utc_now, database: Database 
         cors_allowed_origins="*",
     )
     socketio.on_namespace(DisplayNamespace(protocol.DISPLAY_NAMESPACE))
-    ctx.set_publisher(Publisher(socketio, ctx, settings.queue_event_interval))
+    socketio.on_namespace(KioskNamespace(protocol.KIOSK_NAMESPACE))
+    counter_realtime.init_app(socketio)
+    supervision.init_app(app, socketio)
+    dashboard.init_app(app)
+    ctx.set_publisher(counter_realtime.CounterPublisher(socketio, ctx,
+                                                        settings.queue_event_interval))
     return app

@@ -27,12 +27,14 @@ def run(settings, banner: list[str] | None = None) -> None:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from queue_server.app import create_app
+    from queue_server.realtime.supervision import start_supervisor
 
     app = create_app(settings_overrides(settings))
     db = app.extensions["hallq"].db
     db.upgrade()
     if db.take_over_checkpoints():
         _start_checkpointer(db, settings.async_mode)
+    start_supervisor(app)
     for line in banner or []:
         print(line, flush=True)
     log = logging.getLogger("queue_server")

@@ -31,6 +31,8 @@ class Settings:
     log_level: str = "INFO"
     # Werkzeug method string; scrypt is slow on purpose. Tests pick a cheaper one.
     password_hash_method: str = "scrypt"
+    # Seconds between two runs of the electronic-supervision task (0 = not started).
+    supervisor_interval_s: float = 10.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -39,7 +41,8 @@ class Settings:
 
 
 _INT_FIELDS = {"port", "recall_limit", "max_request_bytes", "token_ttl_hours"}
-_FLOAT_FIELDS = {"queue_event_interval", "default_handling_s", "auth_cache_s"}
+_FLOAT_FIELDS = {"queue_event_interval", "default_handling_s", "auth_cache_s",
+                 "supervisor_interval_s"}
 
 
 def _from_environment(environ) -> dict:

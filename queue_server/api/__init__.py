@@ -34,9 +34,9 @@ def _internal_error(error: Exception):
 
 
 def init_app(app: Flask) -> None:
-    from queue_server.api import auth, halls, meta, tickets, windows
+    from queue_server.api import auth, counter, halls, meta, supervision, tickets, windows
 
-    for module in (auth, halls, meta, tickets, windows):
+    for module in (auth, halls, meta, tickets, windows, supervision, counter):
         app.register_blueprint(module.bp)
     app.register_error_handler(
         DomainError, lambda e: error_response(e.code, e.message, e.status, **e.details)

@@ -163,11 +163,132 @@ def _paths() -> dict:
     }
 
 
+def _report_params() -> list:
+    return [_hall_param()] + [
+        {"name": n, "in": "query", "schema": {"type": "string", "format": "date"}}
+        for n in ("from", "to")] + [
+        {"name": "by", "in": "query", "schema": {
+            "enum": ["hall", "department", "service", "window", "staff", "hour", "day"],
+            "default": "service"}}]
+
+
+def _download(summary: str, mimetype: str) -> dict:
+    return {"get": {"summary": summary, "security": [{"bearer": []}],
+                    "parameters": _report_params(),
+                    "responses": {"200": {"description": "the file",
+                                          "content": {mimetype: {}}},
+                                  **{k: v for k, v in _responses(
+                                      "200", {}, "400", "401", "403", "404").items()
+                                     if k != "200"}}}}
+
+
+def _supervision_paths() -> dict:
+    """Electronic supervision: live floor, reports and exports, alert acknowledgement."""
+    manager_get = {"security": [{"bearer": []}], "parameters": [_hall_param()]}
+    return {
+        "/api/v1/alerts/{alert_id}/acknowledge": {"post": {
+            "summary": "acknowledge an alert with a note (manager); clears a bad review's",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "alert_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, **_json({
+                "type": "object", "required": ["note"],
+                "properties": {"note": {"type": "string", "maxLength": 500}}})},
+            "responses": _responses("200", {"type": "object"}, "400", "401", "403", "404",
+                                    "409")}},
+        "/api/v1/supervision/halls": {"get": {
+            "summary": "halls the caller may supervise (all for an admin)",
+            "security": [{"bearer": []}],
+            "responses": _responses("200", {"type": "array", "items": {"type": "object"}},
+                                    "401", "403")}},
+        "/api/v1/halls/{hall}/floor": {"get": {
+            "summary": "live floor: services, windows, open alerts, today's figures (manager)",
+            **manager_get,
+            "responses": _responses("200", {"type": "object"}, "401", "403", "404")}},
+        "/api/v1/halls/{hall}/reports": {"get": {
+            "summary": "report figures for a date range grouped by one dimension (manager)",
+            "security": [{"bearer": []}], "parameters": _report_params(),
+            "responses": _responses("200", {"type": "object"}, "400", "401", "403", "404")}},
+        "/api/v1/halls/{hall}/reports.csv": _download("the report as CSV (UTF-8, Chinese "
+                                                      "headers)", "text/csv"),
+        "/api/v1/halls/{hall}/reports.xlsx": _download(
+            "the report as an Excel workbook (Chinese headers)",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    }
+
+
+def _counter_paths() -> dict:
+    """The counter (sign-in, window state, own figures), follow-up cases, ledger, export."""
+    bearer = [{"bearer": []}]
+    case_params = [_hall_param(), {"name": "case_id", "in": "path", "required": True,
+                                   "schema": {"type": "integer"}}]
+    ranged = [_hall_param()] + [
+        {"name": n, "in": "query", "schema": {"type": "string", "format": "date"}}
+        for n in ("from", "to")] + [
+        {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"}}]
+    note = {"type": "object", "required": ["note"],
+            "properties": {"note": {"type": "string", "maxLength": 1000}}}
+    close = {"type": "object", "required": ["outcome", "note"], "properties": {
+        "outcome": {"enum": ["fixed", "fix_by_date", "explained"]},
+        "note": {"type": "string", "maxLength": 1000},
+        "fix_by": {"type": "string", "format": "date"}, "measure": {"type": "string"},
+        "responsible": {"type": "string", "maxLength": 100}}}
+    obj = {"type": "object"}
+    return {
+        "/api/v1/halls/{hall}/windows/{number}/sign-in": {"post": {
+            "summary": "sign in at the window (one person per window; manager: take_over)",
+            "security": bearer, "parameters": _window_params(),
+            "requestBody": _json({"type": "object",
+                                  "properties": {"take_over": {"type": "boolean"}}}),
+            "responses": _responses("200", obj, "401", "403", "404", "409")}},
+        "/api/v1/halls/{hall}/windows/{number}/sign-out": {"post": {
+            "summary": "sign out of the window", "security": bearer,
+            "parameters": _window_params(),
+            "responses": _responses("200", obj, "401", "403", "404", "409")}},
+        "/api/v1/halls/{hall}/windows/{number}/counter": {"get": {
+            "summary": "the counter page's state: current ticket, queues, session",
+            "security": bearer, "parameters": _window_params(),
+            "responses": _responses("200", obj, "401", "403", "404")}},
+        "/api/v1/halls/{hall}/me": {"get": {
+            "summary": "the caller's windows, session and own figures for today",
+            "security": bearer, "parameters": [_hall_param()],
+            "responses": _responses("200", obj, "401", "403", "404")}},
+        "/api/v1/halls/{hall}/followups": {"get": {
+            "summary": "bad-review follow-up cases (manager)", "security": bearer,
+            "parameters": [_hall_param(), {"name": "status", "in": "query", "schema": {
+                "enum": ["open", "closed", "overdue"]}}],
+            "responses": _responses("200", {"type": "array", "items": obj}, "400", "401",
+                                    "403", "404")}},
+        "/api/v1/halls/{hall}/followups/{case_id}": {"get": {
+            "summary": "one follow-up case (manager)", "security": bearer,
+            "parameters": case_params,
+            "responses": _responses("200", obj, "401", "403", "404")}},
+        "/api/v1/halls/{hall}/followups/{case_id}/callback": {"post": {
+            "summary": "record the call-back (回访) to the citizen", "security": bearer,
+            "parameters": case_params, "requestBody": {"required": True, **_json(note)},
+            "responses": _responses("200", obj, "400", "401", "403", "404", "409")}},
+        "/api/v1/halls/{hall}/followups/{case_id}/close": {"post": {
+            "summary": "close with an outcome (fix_by_date writes a ledger entry)",
+            "security": bearer, "parameters": case_params,
+            "requestBody": {"required": True, **_json(close)},
+            "responses": _responses("200", obj, "400", "401", "403", "404", "409")}},
+        "/api/v1/halls/{hall}/followups/ledger": {"get": {
+            "summary": "the follow-up ledger (台账) of cases opened in a date range, JSON or CSV",
+            "security": bearer, "parameters": ranged,
+            "responses": _responses("200", {"type": "array", "items": obj}, "400", "401",
+                                    "403", "404")}},
+        "/api/v1/halls/{hall}/evaluations/export": {"get": {
+            "summary": "evaluations in GB/T 39046 field form (grade code 1 = 非常满意 … "
+                       "5 = 非常不满意), JSON or CSV", "security": bearer, "parameters": ranged,
+            "responses": _responses("200", obj, "400", "401", "403", "404")}},
+    }
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "HallQ queue server", "version": "1"},
-        "paths": _paths(),
+        "paths": {**_paths(), **_supervision_paths(), **_counter_paths()},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {

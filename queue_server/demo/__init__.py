@@ -1,16 +1,24 @@
 """The demo hall: configuration, demo logins and device tokens, seeded idempotently."""
 
+import atexit
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
+from display.demo import prepare_display_demo
 from queue_server.services import accounts
 from queue_server.services.config_loader import load_config, read_config_file
 from queue_server.storage.models import users
 
 CONFIG = Path(__file__).with_name("demo_hall.yaml")
 TOKENS = Path("instance") / "demo-device-tokens.json"
+PRINTED = Path("instance") / "printed"
+CARD_SWIPES = Path("instance") / "card-swipes"
 PASSWORD = "hallq-demo"
 HALL = "demo"
 USERS = [("admin", "admin", (), "系统管理员"), ("manager", "manager", (), "值班主任")] + [
@@ -20,9 +28,12 @@ USERS = [("admin", "admin", (), "系统管理员"), ("manager", "manager", (), "
 
 def _ensure_user(ctx, hall_id, username, role, windows, name) -> None:
     with ctx.db.read() as conn:
-        exists = conn.execute(select(users.c.id).where(users.c.username == username)).first()
-    if exists:
-        accounts.set_password(ctx, username, PASSWORD)
+        stored = conn.execute(
+            select(users.c.password_hash).where(users.c.username == username)).scalar()
+    if stored is not None:
+        # Reset a changed demo password, but do not sign everyone out on every start.
+        if not check_password_hash(stored, PASSWORD):
+            accounts.set_password(ctx, username, PASSWORD)
     else:
         accounts.add_user(ctx, username, PASSWORD, role, hall_id, windows, name)
 
@@ -43,8 +54,34 @@ def _device_tokens(ctx, hall_id, wanted) -> dict[str, str]:
     return tokens
 
 
+def start_kiosk_agent(base: str, token: str) -> subprocess.Popen:
+    """The demo kiosk's agent, a process of its own as on a real kiosk: a virtual printer keeping
+    a PNG per ticket in instance/printed/, and a fake card reader fed by the kiosk page's
+    "simulate a card" button (or by any file dropped in instance/card-swipes/*.swipe)."""
+    os.environ["HALLQ_KIOSK_SWIPE_DIR"] = str(CARD_SWIPES.resolve())
+    agent = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.agent", "--server", base, "--printer", f"virtual:{PRINTED}",
+         "--card-reader", f"fake:{CARD_SWIPES}", "--log-level", "WARNING"],
+        env=dict(os.environ, HALLQ_KIOSK_TOKEN=token), stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
+    )
+    atexit.register(agent.terminate)
+    return agent
+
+
+def _die_with_parent() -> None:
+    """Linux: the agent gets SIGTERM when the demo server goes, however it goes."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def seed_demo(ctx, settings) -> list[str]:
-    """Load the demo hall, reset demo passwords, give demo devices fresh tokens; say how to use."""
+    """Load the demo hall, reset changed demo passwords, make demo devices; say how to use."""
     load_config(ctx, read_config_file(CONFIG))
     hall = ctx.halls.get(HALL)
     for username, role, windows, name in USERS:
@@ -54,6 +91,7 @@ def seed_demo(ctx, settings) -> list[str]:
     ]
     tokens = _device_tokens(ctx, hall.id, wanted)
     base = f"http://127.0.0.1:{settings.port}"
+    start_kiosk_agent(base, tokens["kiosk-1"])
     lines = [
         "",
         f"HallQ demo hall '{HALL}' ({hall.name}) is ready:",
@@ -62,6 +100,17 @@ def seed_demo(ctx, settings) -> list[str]:
         f"  OpenAPI          {base}/api/v1/openapi.json",
         f"  Logins (password '{PASSWORD}'): admin, manager, staff1 … staff6 (staffN works window N)",
         f"  Kiosk token      {tokens['kiosk-1']}",
+        *prepare_display_demo(base, hall, led_window=3),
+        f"  Kiosk page       {base}/kiosk/{HALL}?token={tokens['kiosk-1']}",
+        f"                   (pairs the browser once; then {base}/kiosk/{HALL})",
+        f"  Printed tickets  {PRINTED.resolve()}/ (a PNG per ticket, from the demo kiosk agent)",
+        f"  Counter          {base}/counter   (staff1 … staff6, manager)",
+        *[f"  Evaluator {w.number}      {base}/evaluator/{HALL}/{w.number}"
+          f"?token={tokens[f'evaluator-{w.number}']}" for w in hall.windows],
+        f"  Dashboard        {base}/dashboard   (manager, admin)",
+        f"  Follow-up cases  {base}/followups   (manager)",
+        "  Phones reach the QR codes' tracking pages when HALLQ_PUBLIC_URL is this machine's "
+        "address",
         "  Try it:",
         f"    T=$(curl -s {base}/api/v1/auth/token -H 'Content-Type: application/json' "
         f"-d '{{\"username\":\"staff3\",\"password\":\"{PASSWORD}\"}}' | python3 -c "

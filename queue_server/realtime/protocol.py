@@ -36,3 +36,79 @@ def rooms_for(event_name: str, hall_code: str, window_number: int | None) -> lis
     if event_name in WINDOW_EVENTS and window_number is not None:
         rooms.append(window_room(hall_code, window_number))
     return rooms
+
+
+# ---- /kiosk: a kiosk device's agent (printer, card reader) and its touch page ----------------
+# Both connect with auth={"token": KIOSK_TOKEN, "role": "agent" | "page"}.
+KIOSK_NAMESPACE = "/kiosk"
+KIOSK_ROLES = ("agent", "page")
+
+# Server → agent
+PRINT_TICKET = "print_ticket"
+# Agent → server
+PRINT_RESULT = "print_result"
+# Agent → server, relayed server → page
+PRINTER_STATUS = "printer_status"
+CARD_READ = "card_read"
+# Server → page
+KIOSK_STATUS = "kiosk_status"
+TICKET_PRINTED = "ticket_printed"
+
+
+def kiosk_room(device_id: int, role: str) -> str:
+    """The agent(s) or the page(s) of one kiosk device."""
+    return f"kiosk:{device_id}:{role}"
+
+
+# ---- /supervision: managers' dashboards (electronic supervision) --------------------------
+# Connect with auth={"token": BEARER, "hall": CODE}; an admin may leave out "hall" for all halls.
+SUPERVISION_NAMESPACE = "/supervision"
+
+# Server → manager
+ALERTS_SNAPSHOT = "alerts_snapshot"  # {hall, alerts: [open alerts]} on connect
+ALERT_RAISED = "alert_raised"  # {hall, alert}
+ALERT_CHANGED = "alert_changed"  # {hall, alert}: level changed or acknowledged
+ALERT_CLEARED = "alert_cleared"  # {hall, alert}
+ALERT_EVENTS = (ALERT_RAISED, ALERT_CHANGED, ALERT_CLEARED)
+
+
+def supervision_room(hall_code: str | None) -> str:
+    """The managers of one hall; ``None`` = the admins watching every hall."""
+    return f"supervision:{hall_code}" if hall_code else "supervision:*"
+
+
+# ---- /staff: a window's counter page; /evaluator: the evaluator tablet at a window ----------
+# The counter page connects with auth={"token": USER_TOKEN, "hall": code, "window": n} (staff
+# of that window, or a manager of the hall); the evaluator with auth={"token": EVALUATOR_TOKEN}
+# (its hall and window are the device's; "hall"/"window" given must match them).
+STAFF_NAMESPACE = "/staff"
+EVALUATOR_NAMESPACE = "/evaluator"
+
+# Server → counter page: the window's state (current ticket, queues, who is signed in), on
+# connect and after every change at the window; its queues again after queue changes.
+COUNTER_STATE = "counter_state"
+# Server → evaluator: the window and who is signed in there, on connect and on sign-in/out.
+EVALUATOR_STATE = "evaluator_state"
+# Server → evaluator: after 办结, {ticket, number, service, service_name, window, window_name,
+# staff_name, finished_at}; the citizen may rate it (or not).
+EVALUATION_REQUEST = "evaluation_request"
+
+# Use-case events carried only to the counter and evaluator namespaces, never to /display.
+TICKET_FINISHED = "ticket_finished"
+SESSION_CHANGED = "session_changed"
+COUNTER_ONLY_EVENTS = (TICKET_FINISHED, SESSION_CHANGED)
+# Use-case events after which a window's counter page gets a fresh counter_state.
+COUNTER_WINDOW_EVENTS = (TICKET_CALLED, WINDOW_CHANGED, TICKET_FINISHED, SESSION_CHANGED)
+
+
+def staff_room(hall_code: str, window_number: int) -> str:
+    return f"staff:{hall_code}:{window_number}"
+
+
+def staff_hall_room(hall_code: str) -> str:
+    """Every counter page of a hall: queue pushes go here once, not once per window."""
+    return f"staff:{hall_code}"
+
+
+def evaluator_room(hall_code: str, window_number: int) -> str:
+    return f"evaluator:{hall_code}:{window_number}"

@@ -30,6 +30,12 @@ class Publisher:
             if event.name == protocol.QUEUE_CHANGED:
                 queue_halls.add(event.hall)
                 continue
+            if event.name == protocol.PRINT_TICKET:  # to the issuing kiosk's agent only
+                self._socketio.emit(
+                    protocol.PRINT_TICKET, event.payload["job"],
+                    namespace=protocol.KIOSK_NAMESPACE,
+                    to=protocol.kiosk_room(event.payload["device"], "agent"))
+                continue
             self._socketio.emit(
                 event.name, event.payload, namespace=protocol.DISPLAY_NAMESPACE,
                 to=protocol.rooms_for(event.name, event.hall, event.window),

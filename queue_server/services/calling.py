@@ -188,6 +188,8 @@ def call_next(ctx, principal, hall_code: str, window_number: int) -> dict:
         if current is not None and current["status"] == "called":
             _close_current(conn, current, "finish", now, principal, window.id)
             events.append(Event("queue_changed", hall.code, {}))
+            events.append(Event("ticket_finished", hall.code, {"ticket": current["id"]},
+                                window.number))
         ticket = _call_one(ctx, conn, hall, window, now, principal)
         if ticket is not None:
             conn.execute(_OPEN_WITH_CURRENT, {"b_window": window.id, "b_current": ticket["id"]})
@@ -228,7 +230,10 @@ def _end_current(ctx, principal, hall_code, window_number, action) -> dict:
         if current is None or current["status"] != "called":
             raise DomainError("no_current_ticket", "no ticket is being served here", 409)
         ticket = _close_current(conn, current, action, now, principal, window.id)
-    ctx.publish([_window_event(hall, window, "open")])
+    events = [_window_event(hall, window, "open")]
+    if action == "finish":  # the evaluator at the window asks the citizen to rate
+        events.append(Event("ticket_finished", hall.code, {"ticket": ticket["id"]}, window.number))
+    ctx.publish(events)
     return queues.ticket_view(hall, ticket)
 
 

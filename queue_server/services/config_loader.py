@@ -15,7 +15,11 @@ from queue_server.domain.hours import parse_hours
 from queue_server.domain.numbering import validate_service_code
 from queue_server.storage.models import halls, services, window_services, windows
 
-_HALL_OPTION_KEYS = ("notice", "recall_limit", "voice_template", "allow_priority")
+_HALL_OPTION_KEYS = ("notice", "recall_limit", "voice_template", "allow_priority",
+                     "voice_recall_template", "voice_repeat", "volume", "quiet_hours",
+                     "max_pause_min", "device_silent_min", "alert_warn_ratio",
+                     "followup_days", "followup_holidays", "followup_workdays", "region_code",
+                     "evaluation_timeout_s")
 
 
 def read_config_file(path) -> dict:

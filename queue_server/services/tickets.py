@@ -18,7 +18,7 @@ from queue_server.domain.hours import check_can_issue
 from queue_server.domain.idnumber import id_number_hash, mask_id_number, validate_id_number
 from queue_server.domain.numbering import format_ticket_number, local_day
 from queue_server.domain.tickets import parse_priority
-from queue_server.services import queues
+from queue_server.services import printing, queues
 from queue_server.services.accounts import forbidden, require_ticket_issuer
 from queue_server.services.context import Event
 from queue_server.storage.models import (
@@ -136,6 +136,7 @@ def _issue(ctx, principal, hall, service, now, priority, id_hash, id_masked, key
         )
         ticket_id = conn.execute(_INSERT_TICKET, values).scalar_one()
         row = dict(values, id=ticket_id, called_at=None, finished_at=None, window_id=None)
+        job_id = printing.queue_job(conn, ticket_id, principal, now)  # a kiosk's ticket prints
         conn.execute(_INSERT_EVENT, dict(
             ticket_id=ticket_id, hall_id=hall.id, kind="issued", at=now, service_id=service.id,
             window_id=None, user_id=principal.user_id, device_id=principal.device_id,
@@ -145,7 +146,12 @@ def _issue(ctx, principal, hall, service, now, priority, id_hash, id_masked, key
             conn.execute(insert(idempotency_keys).values(
                 principal=principal.key, key=key, ticket_id=ticket_id, created_at=now))
         view = _view(ctx, conn, hall, row, newest=True)
-    ctx.publish([Event("queue_changed", hall.code, {"service": service.code})])
+    events = [Event("queue_changed", hall.code, {"service": service.code})]
+    if job_id is not None:
+        events.append(Event("print_ticket", hall.code, {
+            "device": principal.device_id,
+            "job": printing.payload_from_view(ctx, hall, job_id, view)}))
+    ctx.publish(events)
     return view, False
 
 

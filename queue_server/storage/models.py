@@ -222,7 +222,15 @@ class Evaluation(Base):
 
 class Alert(Base):
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_hall_open", "hall_id", "cleared_at"),)
+    __table_args__ = (
+        Index("ix_alerts_hall_open", "hall_id", "cleared_at"),
+        # One open alert per cause: supervisors in several processes insert with
+        # ON CONFLICT DO NOTHING and only one of them raises it.
+        Index("uq_alerts_open_subject", "hall_id", "kind", "subject", unique=True,
+              sqlite_where=text("cleared_at IS NULL"),
+              postgresql_where=text("cleared_at IS NULL")),
+        Index("ix_alerts_hall_raised", "hall_id", "raised_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     kind: Mapped[str] = mapped_column(String(30))
@@ -233,6 +241,13 @@ class Alert(Base):
     raised_at = mapped_column(Timestamp, nullable=False)
     cleared_at = mapped_column(Timestamp, nullable=True)
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Added by migration 0003 (supervision): what the alert is about ("ticket:12", "window:3",
+    # "device:4:paper_out"), the device concerned, and the manager's acknowledgement.
+    subject: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    acknowledged_at = mapped_column(Timestamp, nullable=True)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    ack_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class DailyCounter(Base):
@@ -264,6 +279,11 @@ class BlacklistEntry(Base):
     created_at = mapped_column(Timestamp, nullable=False)
 
 
+# Added by migration 0003 (supervision): reports count transfers from the event log; this small
+# index holds only the transfer events, so a year's report does not read every event.
+Index("ix_ticket_events_transfers", TicketEvent.hall_id, TicketEvent.at,
+      sqlite_where=text("kind = 'transferred'"), postgresql_where=text("kind = 'transferred'"))
+
 halls = Hall.__table__
 services = Service.__table__
 windows = Window.__table__
@@ -280,3 +300,95 @@ alerts = Alert.__table__
 daily_counters = DailyCounter.__table__
 idempotency_keys = IdempotencyKey.__table__
 blacklist = BlacklistEntry.__table__
+
+
+class PrintJob(Base):
+    """A ticket to print at the kiosk that issued it: queued, then printed or failed, once."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (
+        # An agent's catch-up: its kiosk's queued jobs, oldest first.
+        Index("ix_print_jobs_device_status", "device_id", "status", "id"),
+        # The push after a ticket: the hall's newest queued jobs.
+        Index("ix_print_jobs_hall_status", "hall_id", "status", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    status: Mapped[str] = mapped_column(String(10))  # queued / printed / failed
+    fault: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at = mapped_column(Timestamp, nullable=False)
+    finished_at = mapped_column(Timestamp, nullable=True)
+
+
+print_jobs = PrintJob.__table__
+
+
+class WindowSession(Base):
+    """A staff member signed in at a window (上岗), from sign-in to sign-out (离岗).
+
+    One open session per window and one per person: partial unique indexes on the sessions whose
+    ``ended_at`` is null, so two racing sign-ins cannot both win.
+    """
+
+    __tablename__ = "window_sessions"
+    __table_args__ = (
+        Index("uq_window_sessions_open_window", "window_id", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+        Index("uq_window_sessions_open_user", "user_id", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+        Index("ix_window_sessions_hall_started", "hall_id", "started_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at = mapped_column(Timestamp, nullable=False)
+    ended_at = mapped_column(Timestamp, nullable=True)
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
+class FollowupCase(Base):
+    """The follow-up of one bad review (差评回访整改): call-back, outcome, closed."""
+
+    __tablename__ = "followup_cases"
+    __table_args__ = (Index("ix_followup_cases_hall_status", "hall_id", "status", "deadline"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), unique=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    grade: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open / closed
+    opened_at = mapped_column(Timestamp, nullable=False)
+    deadline = mapped_column(Date, nullable=False)  # last working day, hall's local calendar
+    callback_at = mapped_column(Timestamp, nullable=True)
+    callback_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    callback_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    outcome_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closed_at = mapped_column(Timestamp, nullable=True)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class RectificationEntry(Base):
+    """A ledger entry (整改台账) for a case closed with "fix by a date"."""
+
+    __tablename__ = "rectification_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("followup_cases.id"), unique=True)
+    measure: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(100), default="")
+    due_date = mapped_column(Date, nullable=False)
+    created_at = mapped_column(Timestamp, nullable=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+window_sessions = WindowSession.__table__
+followup_cases = FollowupCase.__table__
+rectification_entries = RectificationEntry.__table__

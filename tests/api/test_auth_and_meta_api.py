@@ -115,3 +115,14 @@ def test_documented_service_fields_are_the_served_ones(client):
     schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Service"]
     service = client.get("/api/v1/halls/h1/services").get_json()[0]
     assert set(service) == set(schema["properties"])
+
+
+def test_every_token_of_repeated_sign_ins_stays_valid(client, accts):
+    accts.user("manager")
+    tokens = [client.post("/api/v1/auth/token", json={"username": "manager1",
+                                                      "password": PASSWORD}).get_json()["token"]
+              for _ in range(5)]
+    statuses = [client.get("/api/v1/halls/h1/stats",
+                           headers={"Authorization": "Bearer " + t}).status_code
+                for t in tokens * 2]
+    assert statuses == [200] * 10

@@ -19,6 +19,9 @@ from pathlib import Path
 import pytest
 import requests
 
+# One browser for the whole run: a fixture imported into several test modules would start
+# Playwright once per module, and a second sync Playwright in one thread fails.
+from tests.e2e.browser import chromium, open_page  # noqa: F401
 from tests.e2e.serverproc import (
     PASSWORD,
     REDIS_URL,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.browser import HALL_SCREEN, chromium, open_page, screenshot  # noqa: F401
+from tests.e2e.browser import HALL_SCREEN, screenshot
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,21 @@
+"""What the demo hall (``queue-server demo``) needs from the display package: the default voice
+clips made once (espeak-ng), and the lines telling the user where the screens are."""
+
+from display.announcers import ensure_default_clips
+from display.settings import load_display_settings
+
+
+def prepare_display_demo(base_url: str, hall, led_window: int | None = None) -> list[str]:
+    """Make the default clip set if missing; return the demo banner lines for the screens."""
+    clips = load_display_settings().voice_clips_dir
+    voice = (f"server voice from {clips}" if ensure_default_clips(clips)
+             else "no espeak-ng: the hall screen speaks with the browser's voice")
+    led_window = led_window or (hall.windows[0].number if hall.windows else 1)
+    lines = [f"  Hall screen      {base_url}/display/{hall.code}   (English: ?lang=en; {voice})"]
+    lines += [f"  Window screen    {base_url}/display/{hall.code}/window/{w.number}"
+              for w in hall.windows[:2]]
+    if len(hall.windows) > 2:
+        lines.append(f"                   … /window/1 to /window/{hall.windows[-1].number}")
+    lines.append(f"  LED sign agent   led-agent --server {base_url} --hall {hall.code} "
+                 f"--window {led_window} --sign console")
+    return lines

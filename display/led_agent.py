@@ -1,0 +1,219 @@
+"""``led-agent``: drives the LED sign over one window from the server's ``/display`` pushes.
+
+    led-agent --server http://hall-server:5000 --hall demo --window 3 --sign serial:/dev/ttyUSB0
+
+It connects to the public ``/display`` namespace with ``auth={"hall", "window"}`` and shows the
+number being served (``请A001号`` when the sign is wide enough, else ``A001``), ``暂停服务`` while
+the window is paused and the window's name when it is idle or closed. Every (re)connect brings a
+``hall_snapshot`` that is shown whatever the sign showed before, so after a server restart or a
+network cut the sign shows the true state. The agent retries the first connection and every
+lost one with backoff (0.5 s doubling up to 10 s) and stops cleanly on SIGTERM or SIGINT.
+
+The decisions (what the sign says for a window state) are the pure functions at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+
+from hardware.led import LedSignError, open_led_sign
+from hardware.led.drivers import DEFAULT_WIDTH
+from hardware.led.frames import cell_width, sanitize_text
+
+log = logging.getLogger("display.led_agent")
+
+NAMESPACE = "/display"
+PAUSED_TEXT = "暂停服务"
+SERVING_FORMS = ("请{number}号办理", "请{number}号", "{number}")
+RETRY_MIN_S, RETRY_MAX_S = 0.5, 10.0
+
+
+def window_state(snapshot: dict, window: int) -> dict:
+    """The agent's window state from a ``hall_snapshot``: {window_name, state, reason, number}."""
+    for entry in snapshot.get("windows", []):
+        if entry.get("window") == window:
+            return _state(entry)
+    return {"window_name": f"{window}号窗口", "state": "closed", "reason": None, "number": None}
+
+
+def apply_event(state: dict, name: str, payload: dict, window: int) -> dict:
+    """The window state after a ``window_changed`` or ``ticket_called`` push for ``window``."""
+    if payload.get("window") != window:
+        return state
+    if name == "window_changed":
+        return _state(payload)
+    if name == "ticket_called":
+        return dict(state, number=payload.get("number"),
+                    window_name=payload.get("window_name") or state["window_name"])
+    return state
+
+
+def _state(entry: dict) -> dict:
+    current = entry.get("current") or {}
+    return {"window_name": entry.get("window_name") or f"{entry.get('window')}号窗口",
+            "state": entry.get("state", "closed"), "reason": entry.get("reason"),
+            "number": current.get("number")}
+
+
+def sign_text(state: dict, max_width: int = DEFAULT_WIDTH) -> str:
+    """What the sign shows: paused beats serving, serving beats the window name."""
+    if state["state"] == "paused":
+        return PAUSED_TEXT
+    if state["state"] == "open" and state.get("number"):
+        for form in SERVING_FORMS:
+            text = form.format(number=state["number"])
+            if cell_width(sanitize_text(text)) <= max_width:
+                return text
+        return state["number"]
+    return state["window_name"]
+
+
+class LedAgent:
+    """Keeps one sign showing one window's state; safe to call from the client's threads."""
+
+    def __init__(self, sign, window: int, max_width: int):
+        self.sign = sign
+        self.window = window
+        self.max_width = max_width
+        self.state: dict | None = None
+        self.shown: str | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self, snapshot: dict) -> None:
+        with self._lock:
+            self.state = window_state(snapshot, self.window)
+            self._show(force=True)  # the sign may have been power-cycled meanwhile
+
+    def event(self, name: str, payload: dict) -> None:
+        with self._lock:
+            if self.state is None:
+                return  # the snapshot that follows every connect brings the state
+            self.state = apply_event(self.state, name, payload, self.window)
+            self._show(force=False)
+
+    def retry(self) -> None:
+        """Show again after a failed write (the sign was unplugged, the network down)."""
+        with self._lock:
+            if self.state is not None and self.shown is None:
+                self._show(force=True)
+
+    def _show(self, force: bool) -> None:
+        text = sign_text(self.state, self.max_width)
+        if text == self.shown and not force:
+            return
+        try:
+            self.sign.show(text)
+            self.shown = text
+            log.info("window %s shows %s", self.window, text)
+        except LedSignError as error:
+            self.shown = None
+            log.warning("LED sign write failed (retrying): %s", error)
+
+
+def run(args, stop: threading.Event) -> int:
+    import socketio
+
+    sign = open_led_sign(args.sign, address=args.address, max_width=args.width,
+                         overflow=args.overflow)
+    agent = LedAgent(sign, args.window, args.width)
+    client = socketio.Client(reconnection=True, reconnection_attempts=0,
+                             reconnection_delay=RETRY_MIN_S, reconnection_delay_max=RETRY_MAX_S)
+    client.on("hall_snapshot", agent.snapshot, namespace=NAMESPACE)
+    for name in ("ticket_called", "window_changed"):
+        client.on(name, lambda payload, name=name: agent.event(name, payload), namespace=NAMESPACE)
+    client.on("disconnect", lambda *reason: stop.is_set() or log.warning(
+        "disconnected; reconnecting"), namespace=NAMESPACE)
+    bridge = _keypad_bridge(args)
+    try:
+        if bridge is not None:
+            bridge.start()
+        _connect_with_backoff(client, args, stop)
+        while not stop.wait(2.0):
+            agent.retry()
+    finally:
+        if bridge is not None:
+            bridge.stop()
+        client.disconnect()
+        sign.close()
+    return 0
+
+
+def _keypad_bridge(args):
+    """The window's caller and evaluator keypads (hardware/keypad), when any is configured."""
+    from hardware.keypad import open_keypad
+    from hardware.keypad.bridge import KeypadBridge
+
+    caller = None if args.caller_keypad == "none" else open_keypad(args.caller_keypad, "caller")
+    evaluator = (None if args.evaluator_keypad == "none"
+                 else open_keypad(args.evaluator_keypad, "evaluator"))
+    if caller is None and evaluator is None:
+        return None
+    return KeypadBridge(args.server, args.hall, args.window, caller, args.caller_token,
+                        evaluator, args.evaluator_token)
+
+
+def _connect_with_backoff(client, args, stop: threading.Event) -> None:
+    import socketio
+
+    delay = RETRY_MIN_S
+    while not stop.is_set():
+        try:
+            client.connect(args.server, namespaces=[NAMESPACE], transports=["websocket"],
+                           auth={"hall": args.hall, "window": args.window}, wait_timeout=10)
+            log.info("connected to %s (hall %s, window %s)", args.server, args.hall, args.window)
+            return
+        except socketio.exceptions.ConnectionError as error:
+            log.warning("cannot connect to %s: %s; retrying in %.1f s", args.server, error, delay)
+            stop.wait(delay)
+            delay = min(delay * 2, RETRY_MAX_S)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="led-agent", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", required=True, help="queue server URL, e.g. http://host:5000")
+    parser.add_argument("--hall", required=True, help="hall code")
+    parser.add_argument("--window", required=True, type=int, help="window number")
+    parser.add_argument("--sign", required=True,
+                        help="serial:DEVICE[:BAUD], udp:HOST:PORT, file:PATH or console")
+    parser.add_argument("--address", type=int, default=None,
+                        help="the sign's bus address (default: the window number)")
+    parser.add_argument("--width", type=int, default=DEFAULT_WIDTH,
+                        help="sign width in half-width cells (a Chinese character takes 2)")
+    parser.add_argument("--overflow", choices=("scroll", "truncate"), default="scroll")
+    parser.add_argument("--caller-keypad", default="none",
+                        help="the window's caller keypad: evdev:PATH[?map=…], fake or none")
+    parser.add_argument("--caller-token", default=os.environ.get("HALLQ_CALLER_TOKEN"),
+                        help="bearer token of the window's staff member or a manager "
+                             "(or HALLQ_CALLER_TOKEN)")
+    parser.add_argument("--evaluator-keypad", default="none",
+                        help="the window's 4/5-key evaluator: evdev:PATH[?keys=4], fake or none")
+    parser.add_argument("--evaluator-token", default=os.environ.get("HALLQ_EVALUATOR_TOKEN"),
+                        help="the window's evaluator device token (or HALLQ_EVALUATOR_TOKEN)")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    if args.address is None:
+        args.address = args.window
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        return run(args, stop)
+    except (LedSignError, ValueError) as error:
+        print(f"led-agent: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+// Hall and window screen texts, English (?lang=en).
+window.HALLQ_TEXTS = {
+  locale: "en-GB",
+  please: "No.",
+  number_suffix: "",
+  go_to: "to",
+  to_handle: "",
+  latest_call: "Now calling",
+  no_calls: "No calls yet",
+  recent_calls: "Recent calls",
+  windows: "Windows",
+  waiting: "Waiting",
+  people: "",
+  serving: "Serving",
+  idle: "Available",
+  paused: "Paused",
+  closed: "Closed",
+  recall: "recall",
+  service_closed: "closed",
+  reconnecting: "Connection lost, reconnecting…",
+  welcome: "Welcome",
+  now_serving: "Now serving {number}",
+  window_label: function (number, name) { return "Window " + number; },
+  speech_lang: "zh-CN"
+};

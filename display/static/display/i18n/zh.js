@@ -1,0 +1,25 @@
+// 综合屏和窗口屏的中文文字（默认语言）。Hall and window screen texts, Chinese (the default).
+window.HALLQ_TEXTS = {
+  locale: "zh-CN",
+  please: "请",
+  number_suffix: "号",
+  go_to: "到",
+  to_handle: "办理",
+  latest_call: "正在叫号",
+  no_calls: "暂无叫号",
+  recent_calls: "最近叫号",
+  windows: "窗口状态",
+  waiting: "等候人数",
+  people: "人",
+  serving: "正在办理",
+  idle: "等候叫号",
+  paused: "暂停服务",
+  closed: "未开放",
+  recall: "重呼",
+  service_closed: "已停止取号",
+  reconnecting: "连接中断，正在重新连接…",
+  welcome: "欢迎光临",
+  now_serving: "请 {number} 号办理",
+  window_label: function (number, name) { return name; },
+  speech_lang: "zh-CN"
+};

@@ -1,0 +1,253 @@
+"""``kiosk-agent``: runs on a kiosk's own computer, prints the kiosk's tickets and forwards its
+card reader's reads.
+
+    kiosk-agent --server http://hall-server:5000 --token KIOSK_TOKEN --printer usb:0416:5011 \\
+                --card-reader evdev:/dev/input/by-id/usb-XXX-event-kbd
+
+The agent connects to the server's ``/kiosk`` namespace with the kiosk's token. The server pushes
+``print_ticket`` for every ticket issued with that token, and on every (re)connect every job still
+queued: what was issued while the agent was away is printed when it is back. Each job is printed
+once (the agent remembers the jobs it has handled) and answered with ``print_result``, resent
+until the server acknowledges it; the server settles a job once. A printer fault is reported as
+``printer_status`` and the job as failed (the kiosk page then tells the citizen to note the
+number). Card reads go to the server as ``card_read`` and on to the paired page; the ID number
+is never logged.
+"""
+
+import argparse
+import logging
+import os
+import queue
+import random
+import signal
+import threading
+import time
+from datetime import datetime
+
+import socketio
+
+from hardware.card_reader import open_card_reader
+from hardware.printer import PrinterFault, PrinterStatus, TicketPrint, open_printer
+from queue_server.realtime import protocol
+
+log = logging.getLogger("kiosk.agent")
+NS = protocol.KIOSK_NAMESPACE
+STATUS_EVERY_S = 10.0
+# An unchanged printer status is still reported this often: the server's heartbeat that tells
+# the supervisor the kiosk is alive (devices.last_seen_at).
+HEARTBEAT_S = 60.0
+BACKOFF_FIRST_S = 0.5
+BACKOFF_MAX_S = 30.0
+SEEN_LIMIT = 5000
+
+
+def ticket_print(job: dict, server: str) -> TicketPrint:
+    """The printed ticket for a job the server pushed."""
+    issued = job.get("issued_at") or ""
+    try:
+        issued_at = datetime.fromisoformat(issued)
+    except ValueError:
+        issued_at = issued
+    return TicketPrint(
+        hall_name=job.get("hall_name", ""), number=job["number"],
+        service_name=job.get("service_name", ""), waiting_ahead=int(job.get("waiting_ahead", 0)),
+        issued_at=issued_at, estimated_wait_s=job.get("estimated_wait_s") or None,
+        tracking_url=job.get("tracking_url") or f"{server.rstrip('/')}/track/{job['track_token']}",
+        priority=bool(job.get("priority")), timezone=job.get("timezone") or "Asia/Shanghai",
+    )
+
+
+class KioskAgent:
+    def __init__(self, server: str, token: str, printer, card_reader=None,
+                 status_every: float = STATUS_EVERY_S, backoff_max: float = BACKOFF_MAX_S):
+        self.server = server
+        self.token = token
+        self.printer = printer
+        self.card_reader = card_reader
+        self.status_every = status_every
+        self.backoff_max = backoff_max
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=BACKOFF_FIRST_S,
+                                   reconnection_delay_max=backoff_max, randomization_factor=0.5)
+        self.jobs: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._seen: dict[int, dict | None] = {}  # job id -> its result (None while printing)
+        self._unacknowledged: dict[int, dict] = {}
+        self._printer_status: str | None = None
+        self._reported_at = 0.0
+        self._stopping = threading.Event()
+        self.sio.on("connect", self._on_connect, namespace=NS)
+        self.sio.on("disconnect", self._on_disconnect, namespace=NS)
+        self.sio.on(protocol.PRINT_TICKET, self._on_print_ticket, namespace=NS)
+
+    # ---- connection ----------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Connect (retrying with backoff) and serve until ``stop()``."""
+        threading.Thread(target=self._print_loop, name="kiosk-printer", daemon=True).start()
+        if self.card_reader is not None:
+            self.card_reader.start(self._on_card_read)
+        try:
+            while not self._stopping.is_set():
+                if self._connect():
+                    self.sio.wait()  # returns when the client gives up or is told to stop
+        finally:
+            if self.card_reader is not None:
+                self.card_reader.stop()
+            self.printer.close()
+
+    def _connect(self) -> bool:
+        delay = BACKOFF_FIRST_S
+        while not self._stopping.is_set():
+            try:
+                self.sio.connect(self.server, namespaces=[NS], transports=["websocket"],
+                                 auth={"token": self.token, "role": "agent"}, wait_timeout=10)
+                return True
+            except socketio.exceptions.ConnectionError as error:
+                log.warning("cannot reach %s (%s); retrying in %.1f s", self.server, error, delay)
+            self._stopping.wait(delay * (0.5 + random.random()))
+            delay = min(delay * 2, self.backoff_max)
+        return False
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.jobs.put(None)
+        try:
+            self.sio.shutdown()  # disconnects, or ends the reconnection attempts
+        except Exception:  # already down
+            pass
+
+    def _on_connect(self) -> None:
+        log.info("connected to %s", self.server)
+        with self._lock:
+            pending = list(self._unacknowledged.values())
+        for result in pending:
+            self._send_result(result)
+        if self._printer_status is not None:
+            self._emit(protocol.PRINTER_STATUS, {"status": self._printer_status})
+
+    def _on_disconnect(self, *reason) -> None:
+        log.warning("disconnected from %s; reconnecting", self.server)
+
+    def _emit(self, event: str, data: dict, callback=None) -> bool:
+        try:
+            self.sio.emit(event, data, namespace=NS, callback=callback)
+            return True
+        except socketio.exceptions.BadNamespaceError:  # not connected: resent on reconnect
+            return False
+
+    # ---- printing ------------------------------------------------------------------------
+
+    def _on_print_ticket(self, job) -> None:
+        job_id = job.get("job") if isinstance(job, dict) else None
+        if not isinstance(job_id, int):
+            return
+        with self._lock:
+            if job_id in self._seen:
+                done = self._seen[job_id]  # pushed again: answer again, never print again
+            else:
+                done = self._seen[job_id] = None
+                self.jobs.put(job)
+                return
+        if done is not None:
+            self._send_result(done)
+
+    def _print_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                job = self.jobs.get(timeout=self.status_every)
+            except queue.Empty:
+                self._poll_status()
+                continue
+            if job is not None:
+                self._print(job)
+
+    def _print(self, job: dict) -> None:
+        job_id = job["job"]
+        try:
+            status = self.printer.print_ticket(ticket_print(job, self.server))
+            result = {"job": job_id, "ok": True}
+            log.info("printed %s (job %s)", job.get("number"), job_id)
+        except PrinterFault as fault:
+            status = fault.status
+            result = {"job": job_id, "ok": False, "fault": fault.status.value}
+            log.warning("ticket %s not printed: %s", job.get("number"), fault)
+        except Exception as error:  # a driver bug must not stop the agent
+            status = None
+            result = {"job": job_id, "ok": False, "fault": "error"}
+            log.exception("ticket %s not printed: %s", job.get("number"), type(error).__name__)
+        with self._lock:
+            self._seen[job_id] = result
+            if len(self._seen) > SEEN_LIMIT:
+                for old in sorted(self._seen)[:SEEN_LIMIT // 5]:
+                    self._seen.pop(old, None)
+        self._report_status(status.value if status is not None else "error")
+        self._send_result(result)
+
+    def _send_result(self, result: dict) -> None:
+        job_id = result["job"]
+        with self._lock:
+            self._unacknowledged[job_id] = result
+
+        def acknowledged(answer=None):
+            with self._lock:
+                self._unacknowledged.pop(job_id, None)
+
+        self._emit(protocol.PRINT_RESULT, result, callback=acknowledged)
+
+    def _poll_status(self) -> None:
+        try:
+            status = self.printer.status().value
+        except Exception as error:  # the status query itself failed: the printer is away
+            log.warning("printer status query failed: %s", type(error).__name__)
+            status = PrinterStatus.OFFLINE.value
+        self._report_status(status)
+
+    def _report_status(self, status: str) -> None:
+        now = time.monotonic()
+        if status == self._printer_status and now - self._reported_at < HEARTBEAT_S:
+            return
+        self._printer_status, self._reported_at = status, now
+        self._emit(protocol.PRINTER_STATUS, {"status": status})
+
+    # ---- card reader ---------------------------------------------------------------------
+
+    def _on_card_read(self, read) -> None:
+        if read.kind != "id_number":
+            log.info("card read of kind %s ignored: the kiosk takes ID cards", read.kind)
+            return
+        if not self._emit(protocol.CARD_READ, {"id_number": read.value}):
+            log.warning("card read dropped: not connected to the server")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="kiosk-agent", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", required=True, help="the queue server, e.g. http://host:5000")
+    parser.add_argument("--token", default=os.environ.get("HALLQ_KIOSK_TOKEN"),
+                        help="the kiosk's device token (or HALLQ_KIOSK_TOKEN)")
+    parser.add_argument("--printer", required=True,
+                        help="usb:VID:PID, network:HOST[:PORT], serial:DEV[:BAUD], file:PATH, "
+                             "dummy, virtual:DIR (options after ?, e.g. ?roll=58mm&text=raster)")
+    parser.add_argument("--card-reader", default="none",
+                        help="evdev:PATH, fake[:DIR] or none (default)")
+    parser.add_argument("--log-level", default=os.environ.get("HALLQ_LOG_LEVEL", "INFO"))
+    args = parser.parse_args(argv)
+    if not args.token:
+        parser.error("--token (or HALLQ_KIOSK_TOKEN) is required")
+    return args
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    agent = KioskAgent(args.server, args.token, open_printer(args.printer),
+                       open_card_reader(args.card_reader))
+    signal.signal(signal.SIGTERM, lambda *_: agent.stop())
+    try:
+        agent.run()
+    except KeyboardInterrupt:
+        agent.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+/* The citizen's phone: one ticket's place in the queue, updated live. Shows nothing personal. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("track-config").textContent);
+  var catalogs = JSON.parse(document.getElementById("track-catalogs").textContent);
+  var LANG_KEY = "hallq.track.lang";
+  var lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh_CN";
+  var ticket = null, missing = false, socket = null, pending = null, updatedAt = null;
+
+  function t(key, values) {
+    var text = (catalogs[lang] || {})[key] || catalogs.zh_CN[key] || key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+  function esc(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function clock(iso) { return iso ? iso.slice(11, 16) : ""; }
+  // The time in the hall's zone (the offset of the ticket's own times), as on the ticket.
+  function hallClock(date, sample) {
+    var match = /([+-])(\d\d):(\d\d)$/.exec(sample || "");
+    var offset = match ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+    return new Date(date.getTime() + offset * 60000).toISOString().slice(11, 19);
+  }
+
+  function statusText(ticket) {
+    if (ticket.status === "called") {
+      return t("track_status_called", { window: ticket.window_name || ticket.window });
+    }
+    return t("track_status_" + ticket.status);
+  }
+
+  function render() {
+    document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+    document.getElementById("lang").textContent = t("switch_language");
+    var main = document.getElementById("ticket");
+    if (missing) {
+      main.innerHTML = '<p class="missing">' + esc(t("track_unknown")) + "</p>";
+      return;
+    }
+    if (!ticket) return;
+    document.getElementById("hall").textContent = ticket.hall_name;
+    var waiting = ticket.status === "waiting";
+    main.dataset.status = ticket.status;
+    main.innerHTML =
+      '<div class="number" id="number">' + esc(ticket.number) + "</div>" +
+      '<div class="service">' + esc(ticket.service_name) + "</div>" +
+      '<div class="status ' + esc(ticket.status) + '" id="status">' + esc(statusText(ticket)) +
+      "</div>" +
+      (ticket.status === "called" ? '<p class="hint">' + esc(t("track_called_hint")) + "</p>" : "") +
+      (waiting ? '<div class="figures"><div><b id="ahead">' + esc(ticket.waiting_ahead) +
+        "</b><span>" + esc(t("track_ahead_label")) + "</span></div>" +
+        "<div><b>" + esc(ticket.estimated_wait_s > 0 ? Math.ceil(ticket.estimated_wait_s / 60) :
+          0) + "</b><span>" + esc(t("track_wait_label")) + "</span></div></div>" : "") +
+      '<p class="issued">' + esc(t("track_issued", { time: clock(ticket.issued_at) })) + "</p>" +
+      (waiting ? '<p class="advice">' + esc(t("next_steps")) + "</p>" : "");
+    var live = document.getElementById("live");
+    live.textContent = socket && socket.connected ? "● " + t("track_live") : t("track_reconnecting");
+    live.className = socket && socket.connected ? "live on" : "live";
+    document.getElementById("updated").textContent = updatedAt ?
+      t("track_updated", { time: hallClock(updatedAt, ticket.issued_at) }) : "";
+  }
+
+  function load() {
+    return fetch("/api/v1/track/" + encodeURIComponent(config.token))
+      .then(function (response) {
+        if (response.status === 404) { missing = true; render(); return null; }
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data) return;
+        ticket = data;
+        updatedAt = new Date();
+        render();
+        if (!socket) listen(data.hall);
+      }, function () {});
+  }
+
+  function soon() {
+    clearTimeout(pending);
+    pending = setTimeout(load, 250);
+  }
+
+  function listen(hall) {
+    if (typeof io === "undefined") return;
+    socket = io("/display", { auth: { hall: hall } });
+    socket.on("connect", function () { render(); load(); });
+    socket.on("disconnect", render);
+    ["ticket_called", "queue_changed", "window_changed"].forEach(function (name) {
+      socket.on(name, soon);
+    });
+  }
+
+  document.getElementById("lang").addEventListener("click", function () {
+    lang = lang === "en" ? "zh_CN" : "en";
+    localStorage.setItem(LANG_KEY, lang === "en" ? "en" : "zh_CN");
+    render();
+  });
+  load();
+  setInterval(load, 30000);  // a fallback should the live connection be blocked
+})();

@@ -1,0 +1,88 @@
+"""The counter (window sign-in, the window's state, own figures), bad-review follow-up cases,
+their ledger (台账) and the GB/T 39046 evaluation export."""
+
+from flask import Blueprint, Response, jsonify, request
+
+from queue_server.api.request_helpers import context, json_body, signed_in
+from queue_server.domain.errors import invalid_request
+from queue_server.services import counter, evaluation_export, followup
+
+bp = Blueprint("counter", __name__, url_prefix="/api/v1/halls/<hall>")
+
+
+def _format() -> str:
+    value = request.args.get("format", "json")
+    if value not in ("json", "csv"):
+        raise invalid_request("format must be json or csv")
+    return value
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(text, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/windows/<int:number>/sign-in")
+def sign_in(hall, number):
+    who = signed_in()
+    body = json_body(optional=True)
+    return jsonify(counter.sign_in(context(), who, hall, number, body.get("take_over") is True))
+
+
+@bp.post("/windows/<int:number>/sign-out")
+def sign_out(hall, number):
+    who = signed_in()
+    json_body(optional=True)
+    return jsonify(counter.sign_out(context(), who, hall, number))
+
+
+@bp.get("/windows/<int:number>/counter")
+def window_counter(hall, number):
+    return jsonify(counter.counter_state(context(), signed_in(), hall, number))
+
+
+@bp.get("/me")
+def me(hall):
+    return jsonify(counter.me(context(), signed_in(), hall))
+
+
+@bp.get("/followups")
+def list_followups(hall):
+    return jsonify(followup.list_cases(context(), signed_in(), hall, request.args.get("status")))
+
+
+@bp.get("/followups/<int:case_id>")
+def get_followup(hall, case_id):
+    return jsonify(followup.get_case(context(), signed_in(), hall, case_id))
+
+
+@bp.post("/followups/<int:case_id>/callback")
+def followup_callback(hall, case_id):
+    who = signed_in()
+    return jsonify(followup.record_callback(context(), who, hall, case_id, json_body()))
+
+
+@bp.post("/followups/<int:case_id>/close")
+def close_followup(hall, case_id):
+    who = signed_in()
+    return jsonify(followup.close_case(context(), who, hall, case_id, json_body()))
+
+
+@bp.get("/followups/ledger")
+def followup_ledger(hall):
+    fmt = _format()
+    rows = followup.ledger(context(), signed_in(), hall, request.args.get("from"),
+                           request.args.get("to"))
+    if fmt == "csv":
+        return _csv(followup.ledger_csv(rows), f"followup-ledger-{hall}.csv")
+    return jsonify(rows)
+
+
+@bp.get("/evaluations/export")
+def export_evaluations(hall):
+    fmt = _format()
+    document = evaluation_export.records(context(), signed_in(), hall, request.args.get("from"),
+                                         request.args.get("to"))
+    if fmt == "csv":
+        return _csv(evaluation_export.to_csv(document), f"evaluations-{hall}.csv")
+    return jsonify(document)

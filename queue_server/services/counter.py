@@ -1,0 +1,331 @@
+"""The staff counter (叫号器): window sign-in and sign-out, the window's state, own figures.
+
+One person per window at a time and one window per person: a sign-in inserts an open session
+and the partial unique indexes on open sessions refuse a second one, however the requests race.
+Every sign-in and sign-out stays in ``window_sessions`` (who, where, from when to when, why it
+ended). A manager may take a window over (``take_over``): the other person's session ends with
+the reason ``taken_over``.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from queue_server.domain.errors import DomainError
+from queue_server.domain.grades import is_bad
+from queue_server.domain.numbering import local_day, local_midnight_utc
+from queue_server.realtime.protocol import SESSION_CHANGED
+from queue_server.services import queues
+from queue_server.services.accounts import forbidden, require_window_actor
+from queue_server.services.context import Event
+from queue_server.storage.models import (
+    evaluations,
+    ticket_events,
+    tickets,
+    users,
+    window_sessions,
+    windows,
+)
+
+def _open_session(conn, **where):
+    query = (select(window_sessions, users.c.display_name, users.c.username)
+             .join(users, users.c.id == window_sessions.c.user_id)
+             .where(window_sessions.c.ended_at.is_(None)))
+    for column, value in where.items():
+        query = query.where(window_sessions.c[column] == value)
+    return conn.execute(query).mappings().first()
+
+
+def _end(conn, session_id: int, now, by: int | None, reason: str) -> None:
+    conn.execute(update(window_sessions)
+                 .where(window_sessions.c.id == session_id, window_sessions.c.ended_at.is_(None))
+                 .values(ended_at=now, ended_by=by, end_reason=reason))
+
+
+def session_view(hall, row) -> dict | None:
+    if row is None:
+        return None
+    window = hall.window_by_id(row["window_id"])
+    return {"window": window.number if window else None, "user": row["username"],
+            "name": row["display_name"] or row["username"],
+            "since": queues.local_iso(row["started_at"], hall)}
+
+
+def _session_event(hall, window, session) -> Event:
+    return Event(SESSION_CHANGED, hall.code, {"hall": hall.code, "window": window.number,
+                                              "session": session}, window.number)
+
+
+def _require_user(principal) -> None:
+    if principal is None or principal.kind != "user":
+        raise forbidden("only staff accounts sign in at a window")
+
+
+def sign_in(ctx, principal, hall_code: str, number: int, take_over: bool = False) -> dict:
+    hall = ctx.halls.get(hall_code)
+    window = hall.window(number)
+    require_window_actor(principal, hall.id, window.id)
+    _require_user(principal)
+    now = ctx.clock()
+    try:
+        with ctx.db.write() as conn:
+            mine = _open_session(conn, user_id=principal.id)
+            if mine is not None and mine["window_id"] == window.id:
+                return session_view(hall, mine)
+            if mine is not None:
+                other = hall.window_by_id(mine["window_id"])
+                raise DomainError("signed_in_elsewhere", "sign out of your other window first",
+                                  409, window=other.number if other else None)
+            theirs = _open_session(conn, window_id=window.id)
+            if theirs is not None:
+                if not (take_over and principal.role in ("manager", "admin")):
+                    raise DomainError("window_occupied", "someone else is signed in at this "
+                                      "window", 409, name=theirs["display_name"])
+                _end(conn, theirs["id"], now, principal.id, "taken_over")
+            conn.execute(insert(window_sessions).values(
+                hall_id=hall.id, window_id=window.id, user_id=principal.id, started_at=now))
+            view = session_view(hall, _open_session(conn, window_id=window.id))
+    except IntegrityError:  # a racing sign-in at the same window (or by the same person) won
+        raise DomainError("window_occupied", "someone else signed in at this window just now", 409)
+    ctx.publish([_session_event(hall, window, view)])
+    return view
+
+
+def sign_out(ctx, principal, hall_code: str, number: int) -> dict:
+    """End the caller's own session at the window; a manager may end anyone's there."""
+    hall = ctx.halls.get(hall_code)
+    window = hall.window(number)
+    require_window_actor(principal, hall.id, window.id)
+    _require_user(principal)
+    now = ctx.clock()
+    with ctx.db.write() as conn:
+        session = _open_session(conn, window_id=window.id)
+        if session is None:
+            raise DomainError("not_signed_in", "nobody is signed in at this window", 409)
+        if session["user_id"] != principal.id and principal.role not in ("manager", "admin"):
+            raise forbidden("only the person signed in here, or a manager, may sign out")
+        reason = "signed_out" if session["user_id"] == principal.id else "signed_out_by_manager"
+        _end(conn, session["id"], now, principal.id, reason)
+    ctx.publish([_session_event(hall, window, None)])
+    return {"window": window.number, "signed_out": True,
+            "since": queues.local_iso(session["started_at"], hall),
+            "until": queues.local_iso(now, hall)}
+
+
+def signed_in_user(conn, window_id: int) -> dict | None:
+    """The person signed in at a window (for the evaluator and the supervisor), or None."""
+    row = _open_session(conn, window_id=window_id)
+    if row is None:
+        return None
+    return {"user_id": row["user_id"], "user": row["username"],
+            "name": row["display_name"] or row["username"], "since": row["started_at"]}
+
+
+def is_signed_in(conn, window_id: int) -> bool:
+    return _open_session(conn, window_id=window_id) is not None
+
+
+def history(conn, hall, window_id: int | None = None, limit: int = 50) -> list[dict]:
+    query = (select(window_sessions, users.c.display_name, users.c.username)
+             .join(users, users.c.id == window_sessions.c.user_id)
+             .where(window_sessions.c.hall_id == hall.id)
+             .order_by(window_sessions.c.started_at.desc()).limit(limit))
+    if window_id is not None:
+        query = query.where(window_sessions.c.window_id == window_id)
+    return [dict(session_view(hall, row), until=queues.local_iso(row["ended_at"], hall),
+                 end_reason=row["end_reason"]) for row in conn.execute(query).mappings()]
+
+
+# ---- what the counter page shows ------------------------------------------------------------
+
+def _current(conn, hall, window_row, now) -> dict | None:
+    if window_row["current_ticket_id"] is None:
+        return None
+    row = conn.execute(select(tickets).where(tickets.c.id == window_row["current_ticket_id"])
+                       ).mappings().first()
+    if row is None or row["status"] != "called":
+        return None
+    view = queues.ticket_view(hall, row)
+    first_call = row["first_called_at"] or row["called_at"]
+    view["waited_s"] = int((first_call - row["queued_at"]).total_seconds())
+    view["serving_s"] = int((now - first_call).total_seconds())
+    return view
+
+
+def hall_queues(conn, hall, now) -> dict:
+    """The hall's waiting tickets today: per service code and per window they were sent to,
+    ``{"waiting": n, "oldest_queued_at": iso}`` (two grouped queries for the whole hall)."""
+    day = local_day(now, hall.timezone)
+    waiting = ((tickets.c.hall_id == hall.id) & (tickets.c.status == "waiting")
+               & (tickets.c.local_date == day))
+    by_service = conn.execute(
+        select(tickets.c.service_id, func.count(), func.min(tickets.c.queued_at))
+        .where(waiting, tickets.c.target_window_id.is_(None))
+        .group_by(tickets.c.service_id)).all()
+    by_window = conn.execute(
+        select(tickets.c.target_window_id, func.count(), func.min(tickets.c.queued_at))
+        .where(waiting, tickets.c.target_window_id.is_not(None))
+        .group_by(tickets.c.target_window_id)).all()
+    services, targeted = {}, {}
+    for service_id, count, oldest in by_service:
+        services[hall.service_by_id(service_id).code] = {
+            "waiting": count, "oldest_queued_at": queues.local_iso(oldest, hall)}
+    for window_id, count, oldest in by_window:
+        window = hall.window_by_id(window_id)
+        if window is not None:
+            targeted[str(window.number)] = {"waiting": count,
+                                            "oldest_queued_at": queues.local_iso(oldest, hall)}
+    return {"hall": hall.code, "services": services, "targeted": targeted,
+            "now": queues.local_iso(now, hall)}
+
+
+def window_queues(summary: dict, hall, window) -> list[dict]:
+    """The window's services in its preference order, then the tickets sent to it."""
+    empty = {"waiting": 0, "oldest_queued_at": None}
+    result = []
+    for service_id in window.service_ids:
+        service = hall.service_by_id(service_id)
+        result.append(dict(summary["services"].get(service.code, empty), service=service.code,
+                           service_name=service.name, name_en=service.name_en))
+    result.append(dict(summary["targeted"].get(str(window.number), empty), service=None,
+                       service_name="转至本窗口", name_en="Sent to this window"))
+    return result
+
+
+def window_state(ctx, hall, window) -> dict:
+    """Everything the counter page shows about one window, as of now."""
+    now = ctx.clock()
+    with ctx.db.read() as conn:
+        row = conn.execute(select(windows).where(windows.c.id == window.id)).mappings().one()
+        state = {
+            "hall": hall.code, "window": window.number, "window_name": window.name,
+            "state": row["state"], "reason": row["pause_reason"],
+            "current": _current(conn, hall, row, now),
+            "session": session_view(hall, _open_session(conn, window_id=window.id)),
+            "queues": window_queues(hall_queues(conn, hall, now), hall, window),
+            "now": queues.local_iso(now, hall),
+        }
+    return state
+
+
+def counter_state(ctx, principal, hall_code: str, number: int) -> dict:
+    hall = ctx.halls.get(hall_code)
+    window = hall.window(number)
+    require_window_actor(principal, hall.id, window.id)
+    state = window_state(ctx, hall, window)
+    state["services"] = [{"code": s.code, "name": s.name, "name_en": s.name_en}
+                         for s in hall.services]
+    state["windows"] = [{"number": w.number, "name": w.name} for w in hall.windows
+                        if w.id != window.id]
+    return state
+
+
+# ---- the staff member's own day -------------------------------------------------------------
+
+def _figures(conn, hall, user_id: int, now) -> dict:
+    start = local_midnight_utc(local_day(now, hall.timezone), hall.timezone)
+    kinds = dict(conn.execute(
+        select(ticket_events.c.kind, func.count())
+        .where(ticket_events.c.hall_id == hall.id, ticket_events.c.user_id == user_id,
+               ticket_events.c.at >= start)
+        .group_by(ticket_events.c.kind)).all())
+    served = conn.execute(
+        select(tickets.c.queued_at, tickets.c.first_called_at, tickets.c.called_at,
+               tickets.c.finished_at)
+        .where(tickets.c.hall_id == hall.id, tickets.c.staff_user_id == user_id,
+               tickets.c.status == "done", tickets.c.finished_at >= start)).all()
+    handling = [(r.finished_at - r.called_at).total_seconds() for r in served if r.called_at]
+    waits = [((r.first_called_at or r.called_at) - r.queued_at).total_seconds()
+             for r in served if (r.first_called_at or r.called_at)]
+    grades = list(conn.execute(
+        select(evaluations.c.grade).where(evaluations.c.hall_id == hall.id,
+                                          evaluations.c.staff_user_id == user_id,
+                                          evaluations.c.created_at >= start)).scalars())
+    good = sum(1 for g in grades if not is_bad(g))
+    return {
+        "date": local_day(now, hall.timezone).isoformat(),
+        "called": kinds.get("called", 0), "served": len(served),
+        "no_show": kinds.get("no_show", 0), "transferred": kinds.get("transferred", 0),
+        "avg_handling_s": round(sum(handling) / len(handling)) if handling else None,
+        "avg_wait_s": round(sum(waits) / len(waits)) if waits else None,
+        "evaluations": len(grades), "bad_reviews": len(grades) - good,
+        "satisfaction_rate": round(good / len(grades), 4) if grades else None,
+    }
+
+
+def me(ctx, principal, hall_code: str) -> dict:
+    """Who the caller is in this hall, which windows they may work, their session, their day."""
+    hall = ctx.halls.get(hall_code)
+    _require_user(principal)
+    manages = principal.role == "admin" or (principal.role == "manager"
+                                            and principal.hall_id == hall.id)
+    if not manages and principal.hall_id != hall.id:
+        raise forbidden("this account does not work in this hall")
+    allowed = [w for w in hall.windows if manages or w.id in principal.window_ids]
+    now = ctx.clock()
+    with ctx.db.read() as conn:
+        with_user = conn.execute(select(users.c.username, users.c.display_name)
+                                 .where(users.c.id == principal.id)).one()
+        session = _open_session(conn, user_id=principal.id)
+        figures = _figures(conn, hall, principal.id, now)
+    return {"user": with_user.username, "name": with_user.display_name or with_user.username,
+            "role": principal.role, "hall": hall.code, "hall_name": hall.name,
+            "timezone": hall.timezone,
+            "windows": [{"number": w.number, "name": w.name} for w in allowed],
+            "session": session_view(hall, session) if session and session["hall_id"] == hall.id
+            else None, "figures": figures}
+
+
+# ---- what the evaluator at the window shows -------------------------------------------------
+
+EVALUATION_OFFER_S = 120  # a page (re)connecting this soon after 办结 still offers the rating
+
+
+def _request_payload(hall, row, staff_name) -> dict:
+    service = hall.service_by_id(row["service_id"])
+    window = hall.window_by_id(row["window_id"])
+    return {"ticket": row["id"], "number": row["number"], "service": service.code,
+            "service_name": service.name, "service_name_en": service.name_en,
+            "department": service.department,
+            "window": window.number if window else None,
+            "window_name": window.name if window else None, "staff_name": staff_name,
+            "finished_at": queues.local_iso(row["finished_at"], hall)}
+
+
+_UNRATED_DONE = (
+    select(tickets, users.c.display_name, users.c.username)
+    .outerjoin(users, users.c.id == tickets.c.staff_user_id)
+    .where(tickets.c.status == "done",
+           ~select(evaluations.c.id).where(evaluations.c.ticket_id == tickets.c.id).exists())
+    .order_by(tickets.c.finished_at.desc()).limit(1)
+)
+# Built once: it runs after every 办结 (each call-next that finishes a ticket).
+_UNRATED_TICKET = _UNRATED_DONE.where(tickets.c.id == bindparam("b_ticket"))
+
+
+def _requests(conn, hall, where) -> list[dict]:
+    rows = conn.execute(_UNRATED_DONE.where(*where)).mappings().all()
+    return [_request_payload(hall, r, r["display_name"] or r["username"]) for r in rows]
+
+
+def evaluation_request(ctx, hall, ticket_id: int) -> dict | None:
+    """What the evaluator asks after 办结 of one ticket; None once rated (or not done)."""
+    with ctx.db.read() as conn:
+        row = conn.execute(_UNRATED_TICKET, {"b_ticket": ticket_id}).mappings().first()
+    return None if row is None else _request_payload(hall, row,
+                                                     row["display_name"] or row["username"])
+
+
+def evaluator_state(ctx, hall, window) -> dict:
+    """The evaluator's idle screen (window, who is signed in) and a rating still on offer."""
+    now = ctx.clock()
+    with ctx.db.read() as conn:
+        staff = signed_in_user(conn, window.id)
+        pending = _requests(conn, hall, [
+            tickets.c.window_id == window.id,
+            tickets.c.finished_at >= now - timedelta(seconds=EVALUATION_OFFER_S)])
+    return {"hall": hall.code, "hall_name": hall.name, "window": window.number,
+            "window_name": window.name,
+            "staff": None if staff is None else {"name": staff["name"], "user": staff["user"]},
+            "pending": pending[0] if pending else None, "now": queues.local_iso(now, hall)}

@@ -1,0 +1,86 @@
+"""Evaluations in the field form of GB/T 39046-2020 (政务服务平台基础数据规范), CSV and JSON.
+
+Fields: case number (办件编号), channel (评价渠道), evaluator (评价人), time (评价时间), grade code
+(评价等级代码) with its direction stated, text (评价内容) and region (行政区划代码, the hall option
+``region_code``). The grade code is GB/T 39046's: **1 = 非常满意 … 5 = 非常不满意** (the opposite of
+several provincial upload APIs, which count 1 = 非常不满意); the direction is written into the
+JSON header and into the CSV column title, so nobody has to guess.
+
+The citizen rates anonymously at the window: the evaluator field names the channel's device and
+the ticket, never a person (no ID number is ever exported).
+"""
+
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from queue_server.domain.grades import LABELS_ZH, gbt39046_code
+from queue_server.domain.numbering import local_midnight_utc
+from queue_server.services import queues
+from queue_server.services.accounts import require_hall_manager
+from queue_server.services.followup import day_range
+from queue_server.storage.models import devices, evaluations, tickets, users
+
+STANDARD = "GB/T 39046-2020"
+GRADE_DIRECTION = "1 = 非常满意 (very satisfied) … 5 = 非常不满意 (very dissatisfied)"
+CHANNEL_LABELS_ZH = {"evaluator": "窗口评价器", "qr": "二维码", "mobile": "移动端",
+                     "web": "网上办事大厅", "sms": "短信"}
+FIELDS = [
+    ("case_number", "办件编号"), ("channel", "评价渠道"), ("evaluator", "评价人"),
+    ("evaluated_at", "评价时间"),
+    ("grade_code", "评价等级代码(GB/T 39046: 1=非常满意 … 5=非常不满意)"),
+    ("grade_name", "评价等级"), ("text", "评价内容"), ("region_code", "行政区划代码"),
+    ("service", "事项"), ("department", "部门"), ("window", "窗口"), ("staff", "工作人员"),
+]
+
+
+def case_number(hall, row) -> str:
+    """The visit's case number: hall, local day and ticket number (unique in a hall)."""
+    return f"{hall.code}-{row['local_date']:%Y%m%d}-{row['number']}"
+
+
+def records(ctx, principal, hall_code: str, date_from=None, date_to=None) -> dict:
+    hall = ctx.halls.get(hall_code)
+    require_hall_manager(principal, hall.id)
+    start, end = day_range(ctx, hall, date_from, date_to)
+    since = local_midnight_utc(start, hall.timezone)
+    until = local_midnight_utc(end + timedelta(days=1), hall.timezone)
+    staff = users.alias("staff")
+    with ctx.db.read() as conn:
+        rows = conn.execute(
+            select(evaluations, tickets.c.number, tickets.c.local_date,
+                   devices.c.name.label("device_name"), staff.c.display_name.label("staff_name"))
+            .join(tickets, tickets.c.id == evaluations.c.ticket_id)
+            .outerjoin(devices, devices.c.id == evaluations.c.device_id)
+            .outerjoin(staff, staff.c.id == evaluations.c.staff_user_id)
+            .where(evaluations.c.hall_id == hall.id, evaluations.c.created_at >= since,
+                   evaluations.c.created_at < until)
+            .order_by(evaluations.c.created_at, evaluations.c.id)).mappings().all()
+    region = str(hall.options.get("region_code", ""))
+    result = []
+    for row in rows:
+        service = hall.service_by_id(row["service_id"])
+        window = hall.window_by_id(row["window_id"])
+        result.append({
+            "case_number": case_number(hall, row),
+            "channel": CHANNEL_LABELS_ZH.get(row["channel"], row["channel"]),
+            "evaluator": f"匿名({row['device_name'] or row['channel']})",
+            "evaluated_at": queues.local_iso(row["created_at"], hall),
+            "grade_code": gbt39046_code(row["grade"]), "grade_name": LABELS_ZH[row["grade"]],
+            "text": row["comment"] or "", "region_code": region, "service": service.name,
+            "department": service.department, "window": window.name if window else "",
+            "staff": row["staff_name"] or "",
+        })
+    return {"standard": STANDARD, "grade_code_direction": GRADE_DIRECTION, "hall": hall.code,
+            "from": start.isoformat(), "to": end.isoformat(), "records": result}
+
+
+def to_csv(document: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _, label in FIELDS])
+    for record in document["records"]:
+        writer.writerow([record[key] for key, _ in FIELDS])
+    return "\ufeff" + out.getvalue()  # a BOM so spreadsheet programs read UTF-8 Chinese

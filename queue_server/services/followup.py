@@ -1,0 +1,336 @@
+"""Bad-review follow-up (差评回访整改): a case per bad review, its deadline, call-back, outcome.
+
+Every bad review (不满意 / 非常不满意) gets a case, due within the hall's ``followup_days``
+working days (default 5; weekends and ``followup_holidays`` skipped). Cases are opened from the
+evaluations themselves (``sync_cases``): however a bad review was recorded, the next listing or
+supervision pass opens its case, dated from the review, so the deadline never depends on when
+someone looked. A manager records the call-back (回访), then closes the case with an outcome:
+``fixed`` (at once), ``fix_by_date`` (a rectification ledger entry with a due date and measure)
+or ``explained``. An open case past its deadline raises one ``followup_overdue`` alert, cleared
+when the case closes.
+"""
+
+import csv
+import io
+from datetime import date, timedelta
+
+from sqlalchemy import exists, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from queue_server.domain import workdays
+from queue_server.domain.errors import DomainError, invalid_request, not_found
+from queue_server.domain.grades import BAD_GRADES, LABELS_ZH
+from queue_server.domain.numbering import local_day
+from queue_server.services import queues
+from queue_server.services.accounts import require_hall_manager
+from queue_server.storage.models import (
+    alerts,
+    evaluations,
+    followup_cases,
+    rectification_entries,
+    tickets,
+    users,
+)
+
+OVERDUE_KIND = "followup_overdue"
+BAD_REVIEW_KIND = "bad_review"  # raised by the supervisor (services/supervisor.py)
+OUTCOMES = ("fixed", "fix_by_date", "explained")
+OUTCOME_LABELS_ZH = {"fixed": "立即整改", "fix_by_date": "限期整改", "explained": "解释说明"}
+MAX_NOTE = 1000
+_INSERT_ALERT = {
+    "sqlite": sqlite.insert(alerts).on_conflict_do_nothing().returning(alerts.c.id),
+    "postgresql": postgresql.insert(alerts).on_conflict_do_nothing().returning(alerts.c.id),
+}
+_INSERT_CASE = {
+    "sqlite": sqlite.insert(followup_cases).on_conflict_do_nothing(),
+    "postgresql": postgresql.insert(followup_cases).on_conflict_do_nothing(),
+}
+
+
+def case_number(hall, row) -> str:
+    opened = local_day(row["opened_at"], hall.timezone)
+    return f"HF{opened:%Y%m%d}{row['id']:05d}"
+
+
+def _subject(case_id: int) -> str:
+    return f"followup:{case_id}"
+
+
+def sync_cases(conn, hall) -> int:
+    """Open a case for every bad review of the hall that has none; returns how many."""
+    days, calendar = workdays.followup_rules(hall.options)
+    has_case = exists().where(followup_cases.c.evaluation_id == evaluations.c.id)
+    rows = conn.execute(select(evaluations).where(
+        evaluations.c.hall_id == hall.id, evaluations.c.grade.in_(BAD_GRADES), ~has_case)
+    ).mappings().all()
+    for row in rows:
+        opened_day = local_day(row["created_at"], hall.timezone)
+        conn.execute(_INSERT_CASE[conn.dialect.name].values(
+            hall_id=hall.id, evaluation_id=row["id"], ticket_id=row["ticket_id"],
+            service_id=row["service_id"], window_id=row["window_id"],
+            staff_user_id=row["staff_user_id"], grade=row["grade"], status="open",
+            opened_at=row["created_at"],
+            deadline=workdays.add_working_days(opened_day, days, calendar)))
+    return len(rows)
+
+
+def raise_overdue(conn, hall, now) -> list[int]:
+    """One open ``followup_overdue`` alert per open case past its deadline; the new alert ids."""
+    today = local_day(now, hall.timezone)
+    rows = conn.execute(select(followup_cases).where(
+        followup_cases.c.hall_id == hall.id, followup_cases.c.status == "open",
+        followup_cases.c.deadline < today)).mappings().all()
+    raised = []
+    for row in rows:
+        alert_id = conn.execute(_INSERT_ALERT[conn.dialect.name], dict(
+            hall_id=hall.id, kind=OVERDUE_KIND, subject=_subject(row["id"]), level="red",
+            ticket_id=row["ticket_id"], window_id=row["window_id"], service_id=row["service_id"],
+            raised_at=now, data={"case": row["id"], "case_number": case_number(hall, row),
+                                 "deadline": row["deadline"].isoformat()})).scalar()
+        if alert_id is not None:
+            raised.append(alert_id)
+    return raised
+
+
+def check_hall(ctx, hall, now=None) -> list[int]:
+    """Open missing cases and raise overdue alerts for one hall (idempotent)."""
+    now = now or ctx.clock()
+    with ctx.db.write() as conn:
+        sync_cases(conn, hall)
+        return raise_overdue(conn, hall, now)
+
+
+def run_once(ctx, now=None) -> list[int]:
+    """For the supervision loop: every hall's missing cases and overdue alerts."""
+    raised = []
+    for hall in ctx.halls.all():
+        raised += check_hall(ctx, hall, now)
+    return raised
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+def _case_rows(conn, where):
+    staff = users.alias("staff")
+    return conn.execute(
+        select(followup_cases, tickets.c.number, evaluations.c.comment,
+               evaluations.c.channel, staff.c.display_name.label("staff_name"),
+               rectification_entries.c.measure, rectification_entries.c.responsible,
+               rectification_entries.c.due_date)
+        .join(tickets, tickets.c.id == followup_cases.c.ticket_id)
+        .join(evaluations, evaluations.c.id == followup_cases.c.evaluation_id)
+        .outerjoin(staff, staff.c.id == followup_cases.c.staff_user_id)
+        .outerjoin(rectification_entries,
+                   rectification_entries.c.case_id == followup_cases.c.id)
+        .where(*where).order_by(followup_cases.c.deadline, followup_cases.c.id)
+    ).mappings().all()
+
+
+def case_view(hall, row, today: date) -> dict:
+    _, calendar = workdays.followup_rules(hall.options)
+    service = hall.service_by_id(row["service_id"])
+    window = hall.window_by_id(row["window_id"])
+    open_ = row["status"] == "open"
+    return {
+        "id": row["id"], "case_number": case_number(hall, row), "status": row["status"],
+        "ticket": row["number"], "service": service.code, "service_name": service.name,
+        "department": service.department, "window": window.number if window else None,
+        "staff": row["staff_name"], "grade": row["grade"], "grade_label": LABELS_ZH[row["grade"]],
+        "comment": row["comment"], "channel": row["channel"],
+        "opened_at": queues.local_iso(row["opened_at"], hall),
+        "deadline": row["deadline"].isoformat(),
+        "working_days_left": workdays.working_days_left(today, row["deadline"], calendar)
+        if open_ else None,
+        "overdue": workdays.is_overdue(today, row["deadline"]) if open_ else
+        local_day(row["closed_at"], hall.timezone) > row["deadline"],
+        "callback_at": queues.local_iso(row["callback_at"], hall),
+        "callback_note": row["callback_note"], "outcome": row["outcome"],
+        "outcome_label": OUTCOME_LABELS_ZH.get(row["outcome"]), "outcome_note": row["outcome_note"],
+        "rectification": None if row["measure"] is None else {
+            "measure": row["measure"], "responsible": row["responsible"],
+            "due_date": row["due_date"].isoformat()},
+        "closed_at": queues.local_iso(row["closed_at"], hall),
+    }
+
+
+def list_cases(ctx, principal, hall_code: str, status: str | None = None) -> list[dict]:
+    hall = ctx.halls.get(hall_code)
+    require_hall_manager(principal, hall.id)
+    if status not in (None, "", "open", "closed", "overdue"):
+        raise invalid_request("status must be open, closed or overdue")
+    now = ctx.clock()
+    check_hall(ctx, hall, now)
+    today = local_day(now, hall.timezone)
+    where = [followup_cases.c.hall_id == hall.id]
+    if status in ("open", "overdue"):
+        where.append(followup_cases.c.status == "open")
+    if status == "overdue":
+        where.append(followup_cases.c.deadline < today)
+    if status == "closed":
+        where.append(followup_cases.c.status == "closed")
+    with ctx.db.read() as conn:
+        return [case_view(hall, row, today) for row in _case_rows(conn, where)]
+
+
+def get_case(ctx, principal, hall_code: str, case_id: int) -> dict:
+    hall = ctx.halls.get(hall_code)
+    require_hall_manager(principal, hall.id)
+    check_hall(ctx, hall)
+    with ctx.db.read() as conn:
+        rows = _case_rows(conn, [followup_cases.c.hall_id == hall.id,
+                                 followup_cases.c.id == case_id])
+    if not rows:
+        raise not_found("unknown_case", f"no follow-up case {case_id} in this hall")
+    return case_view(hall, rows[0], local_day(ctx.clock(), hall.timezone))
+
+
+# ---- the manager's work --------------------------------------------------------------------
+
+def _note(body: dict, name: str, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_NOTE:
+        raise invalid_request(f"{name} must be a non-empty text of at most {MAX_NOTE} characters")
+    return value.strip()
+
+
+def _open_case(conn, hall, case_id: int):
+    row = conn.execute(select(followup_cases).where(
+        followup_cases.c.hall_id == hall.id, followup_cases.c.id == case_id)).mappings().first()
+    if row is None:
+        raise not_found("unknown_case", f"no follow-up case {case_id} in this hall")
+    if row["status"] != "open":
+        raise DomainError("case_closed", "this follow-up case is closed", 409)
+    return row
+
+
+def record_callback(ctx, principal, hall_code: str, case_id: int, body: dict) -> dict:
+    """The call-back to the citizen (回访核实): what was learnt. Recorded again, it replaces."""
+    hall = ctx.halls.get(hall_code)
+    require_hall_manager(principal, hall.id)
+    note = _note(body, "note")
+    check_hall(ctx, hall)
+    with ctx.db.write() as conn:
+        _open_case(conn, hall, case_id)
+        conn.execute(update(followup_cases).where(followup_cases.c.id == case_id).values(
+            callback_at=ctx.clock(), callback_by=principal.user_id, callback_note=note))
+    return get_case(ctx, principal, hall_code, case_id)
+
+
+def _fix_by(body: dict, today: date) -> date:
+    value = body.get("fix_by")
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise invalid_request("fix_by must be a date (YYYY-MM-DD) for outcome fix_by_date")
+    if day < today:
+        raise invalid_request("fix_by must not be in the past")
+    return day
+
+
+def close_case(ctx, principal, hall_code: str, case_id: int, body: dict) -> dict:
+    """Close with an outcome; ``fix_by_date`` needs ``fix_by`` and ``measure`` and writes the
+    rectification ledger entry. The call-back must have been recorded first."""
+    hall = ctx.halls.get(hall_code)
+    require_hall_manager(principal, hall.id)
+    outcome = body.get("outcome")
+    if outcome not in OUTCOMES:
+        raise invalid_request("outcome must be one of: " + ", ".join(OUTCOMES))
+    note = _note(body, "note")
+    now = ctx.clock()
+    today = local_day(now, hall.timezone)
+    if outcome == "fix_by_date":
+        due, measure = _fix_by(body, today), _note(body, "measure")
+        responsible = body.get("responsible") or ""
+        if not isinstance(responsible, str) or len(responsible) > 100:
+            raise invalid_request("responsible must be a name of at most 100 characters")
+    check_hall(ctx, hall, now)
+    with ctx.db.write() as conn:
+        row = _open_case(conn, hall, case_id)
+        if row["callback_at"] is None:
+            raise DomainError("callback_required", "record the call-back (回访) before closing",
+                              409)
+        if outcome == "fix_by_date":
+            conn.execute(insert(rectification_entries).values(
+                hall_id=hall.id, case_id=case_id, measure=measure, responsible=responsible,
+                due_date=due, created_at=now, created_by=principal.user_id))
+        conn.execute(update(followup_cases).where(followup_cases.c.id == case_id).values(
+            status="closed", outcome=outcome, outcome_note=note, closed_at=now,
+            closed_by=principal.user_id))
+        conn.execute(update(alerts).where(
+            alerts.c.hall_id == hall.id, alerts.c.kind == OVERDUE_KIND,
+            alerts.c.subject == _subject(case_id), alerts.c.cleared_at.is_(None)
+        ).values(cleared_at=now))
+        # The supervisor's bad-review alert (差评预警) of this ticket: its follow-up is done.
+        conn.execute(update(alerts).where(
+            alerts.c.hall_id == hall.id, alerts.c.kind == BAD_REVIEW_KIND,
+            alerts.c.ticket_id == row["ticket_id"], alerts.c.cleared_at.is_(None)
+        ).values(cleared_at=now, acknowledged_at=now, acknowledged_by=principal.user_id,
+                 ack_note=f"{OUTCOME_LABELS_ZH[outcome]}：{note}"[:500]))
+    return get_case(ctx, principal, hall_code, case_id)
+
+
+# ---- the ledger (台账) ---------------------------------------------------------------------
+
+LEDGER_COLUMNS = [
+    ("case_number", "案件编号"), ("status", "状态"), ("opened_at", "差评时间"),
+    ("ticket", "票号"), ("service_name", "事项"), ("department", "部门"), ("window", "窗口"),
+    ("staff", "工作人员"), ("grade_label", "评价等级"), ("comment", "评价内容"),
+    ("deadline", "整改时限"), ("callback_at", "回访时间"), ("callback_note", "回访情况"),
+    ("outcome_label", "处理结果"), ("outcome_note", "处理说明"), ("measure", "整改措施"),
+    ("responsible", "责任人"), ("due_date", "整改期限"), ("closed_at", "办结时间"),
+    ("overdue", "是否超期"),
+]
+
+
+def _parse_day(value, default: date, name: str) -> date:
+    if value in (None, ""):
+        return default
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise invalid_request(f"{name} must be a date (YYYY-MM-DD)")
+
+
+def day_range(ctx, hall, date_from, date_to) -> tuple[date, date]:
+    """``from``/``to`` query dates (local days, inclusive); default: the last 30 days."""
+    today = local_day(ctx.clock(), hall.timezone)
+    start = _parse_day(date_from, today - timedelta(days=30), "from")
+    end = _parse_day(date_to, today, "to")
+    if end < start or (end - start).days > 366:
+        raise invalid_request("'to' must be on or after 'from', at most a year later")
+    return start, end
+
+
+def ledger(ctx, principal, hall_code: str, date_from=None, date_to=None) -> list[dict]:
+    """Every case opened in the range (local days), as ledger rows."""
+    hall = ctx.halls.get(hall_code)
+    require_hall_manager(principal, hall.id)
+    start, end = day_range(ctx, hall, date_from, date_to)
+    rows = [case for case in list_cases(ctx, principal, hall_code)
+            if start.isoformat() <= case["opened_at"][:10] <= end.isoformat()]
+    for case in rows:
+        fix = case["rectification"] or {}
+        case.update(measure=fix.get("measure"), responsible=fix.get("responsible"),
+                    due_date=fix.get("due_date"))
+    return sorted(rows, key=lambda c: (c["opened_at"], c["id"]))
+
+
+def ledger_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _, label in LEDGER_COLUMNS])
+    for row in rows:
+        values = []
+        for key, _ in LEDGER_COLUMNS:
+            value = row.get(key)
+            if key == "status":
+                value = "已办结" if value == "closed" else "处理中"
+            elif key == "overdue":
+                value = "是" if value else "否"
+            values.append("" if value is None else value)
+        writer.writerow(values)
+    return "\ufeff" + out.getvalue()  # a BOM so spreadsheet programs read UTF-8 Chinese

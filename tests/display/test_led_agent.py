@@ -1,0 +1,102 @@
+"""What the LED agent shows for a window's state (pure), and when it writes to the sign."""
+
+import pytest
+
+from display.led_agent import LedAgent, apply_event, sign_text, window_state
+from hardware.led import FakeLedSign, LedSignError
+
+SNAPSHOT = {"windows": [
+    {"window": 1, "window_name": "1号窗口", "state": "open", "reason": None,
+     "current": {"number": "A001", "service": "A", "service_name": "不动产登记"}},
+    {"window": 2, "window_name": "综合窗口", "state": "paused", "reason": "午休", "current": None},
+    {"window": 3, "window_name": "3号窗口", "state": "open", "reason": None, "current": None},
+    {"window": 4, "window_name": "4号窗口", "state": "closed", "reason": None, "current": None},
+]}
+
+
+def state(**changes):
+    return dict({"window_name": "3号窗口", "state": "open", "reason": None, "number": None},
+                **changes)
+
+
+@pytest.mark.parametrize("width, text", [(16, "请A001号办理"), (8, "请A001号"), (6, "A001"),
+                                         (2, "A001")])
+def test_the_number_served_fits_the_sign_width(width, text):
+    assert sign_text(state(number="A001"), width) == text
+
+
+def test_a_paused_window_shows_zanting_fuwu_even_while_serving():
+    assert sign_text(state(state="paused", number="A001")) == "暂停服务"
+
+
+def test_an_idle_window_shows_its_name():
+    assert sign_text(state()) == "3号窗口"
+
+
+def test_a_closed_window_shows_its_name():
+    assert sign_text(state(state="closed", number=None, window_name="4号窗口")) == "4号窗口"
+
+
+@pytest.mark.parametrize("window, text", [(1, "请A001号办理"), (2, "暂停服务"), (3, "3号窗口"),
+                                          (4, "4号窗口")])
+def test_the_snapshot_gives_each_windows_text(window, text):
+    assert sign_text(window_state(SNAPSHOT, window)) == text
+
+
+def test_a_call_at_another_window_changes_nothing():
+    before = window_state(SNAPSHOT, 3)
+    after = apply_event(before, "ticket_called", {"window": 1, "number": "B002"}, 3)
+    assert after == before
+
+
+def test_a_call_at_this_window_shows_its_number():
+    after = apply_event(state(), "ticket_called", {"window": 3, "number": "B002"}, 3)
+    assert sign_text(after) == "请B002号办理"
+
+
+def test_window_changed_replaces_the_state():
+    change = {"window": 3, "window_name": "3号窗口", "state": "paused", "reason": None,
+              "current": None}
+    assert sign_text(apply_event(state(number="A001"), "window_changed", change, 3)) == "暂停服务"
+
+
+def test_every_snapshot_is_written_even_when_the_text_is_unchanged():
+    sign = FakeLedSign(address=3)
+    agent = LedAgent(sign, 3, 16)
+    agent.snapshot(SNAPSHOT)
+    agent.snapshot(SNAPSHOT)
+    assert sign.shown == ["3号窗口", "3号窗口"]
+
+
+def test_an_event_that_changes_nothing_is_not_written():
+    sign = FakeLedSign(address=3)
+    agent = LedAgent(sign, 3, 16)
+    agent.snapshot(SNAPSHOT)
+    agent.event("window_changed", dict(SNAPSHOT["windows"][2]))
+    assert sign.shown == ["3号窗口"]
+
+
+def test_events_before_the_first_snapshot_are_ignored():
+    sign = FakeLedSign(address=3)
+    LedAgent(sign, 3, 16).event("ticket_called", {"window": 3, "number": "A005"})
+    assert sign.shown == []
+
+
+class FlakySign(FakeLedSign):
+    def __init__(self, failures: int):
+        super().__init__(address=3)
+        self.failures = failures
+
+    def show(self, text):
+        if self.failures:
+            self.failures -= 1
+            raise LedSignError("unplugged")
+        super().show(text)
+
+
+def test_a_failed_write_is_retried():
+    sign = FlakySign(failures=1)
+    agent = LedAgent(sign, 3, 16)
+    agent.snapshot(SNAPSHOT)
+    agent.retry()
+    assert sign.shown == ["3号窗口"]

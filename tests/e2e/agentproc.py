@@ -1,0 +1,62 @@
+"""Real ``kiosk-agent`` processes for the end-to-end tests and the kiosk benchmark."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.e2e.serverproc import REPO_ROOT
+
+
+def agent_command() -> list[str]:
+    script = Path(sys.executable).with_name("kiosk-agent")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "kiosk.agent"]
+
+
+class AgentProcess:
+    """``kiosk-agent --server URL --printer SPEC [--card-reader SPEC]``; the token goes in the
+    environment (HALLQ_KIOSK_TOKEN), never on a command line other users can read."""
+
+    def __init__(self, server_url: str, token: str, printer: str, cwd: Path,
+                 card_reader: str = "none", name: str = "agent"):
+        self.args = ["--server", server_url, "--printer", printer, "--card-reader", card_reader,
+                     "--log-level", "INFO"]
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("HALLQ_")}
+        self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT),
+                                                               self.env.get("PYTHONPATH")]))
+        self.env["HALLQ_KIOSK_TOKEN"] = token
+        self.cwd = cwd
+        self.log_path = cwd / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "AgentProcess":
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(agent_command() + self.args, env=self.env,
+                                            cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def wait_for(predicate, timeout: float = 20.0, every: float = 0.02):
+    """Poll ``predicate`` until it returns something truthy; returns it (or the last falsy)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(every)

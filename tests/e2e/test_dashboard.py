@@ -1,0 +1,116 @@
+"""The managers' dashboard in a real browser against a real server process: a ticket waiting
+past its limit shows as a red alert, live, on the open dashboard."""
+
+import secrets
+import sqlite3
+
+import pytest
+import requests
+
+from tests.e2e.browser import HALL_SCREEN, screenshot
+from tests.e2e.serverproc import PASSWORD, ServerProcess, provision, server_env
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def served(hallq):
+    """A server whose supervisor runs every 0.3 s (instead of 10 s) on an SQLite file."""
+    url = hallq.sqlite()
+    env = server_env(url, secrets.token_hex(32), supervisor_interval_s=0.3)
+    hall = provision(env, hallq.directory, "e2e_" + secrets.token_hex(3))
+    server = ServerProcess(env, hallq.directory, name=hall.code)
+    hallq.servers.append(server)
+    server.start()
+    return server, hall, url.removeprefix("sqlite:///")
+
+
+def _post(server, path, token, **body):
+    response = requests.post(server.url + path, json=body or None, timeout=30,
+                             headers={"Authorization": "Bearer " + token})
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def _token(server, username):
+    response = requests.post(server.url + "/api/v1/auth/token", timeout=30,
+                             json={"username": username, "password": PASSWORD})
+    return response.json()["token"]
+
+
+def _busy_floor(server, hall):
+    """A few tickets waiting and being served, one window paused: a floor worth looking at."""
+    for service in "AABBAB":
+        _post(server, f"/api/v1/halls/{hall.code}/tickets", hall.kiosk_token, service=service)
+    for window in (1, 2):
+        _post(server, f"/api/v1/halls/{hall.code}/windows/{window}/call-next",
+              _token(server, hall.staff[window]))
+    _post(server, f"/api/v1/halls/{hall.code}/windows/4/pause",
+          _token(server, hall.staff[4]), reason="临时离开")
+
+
+def _backdate_waiting(db_path, number, minutes):
+    """The ticket has waited ``minutes`` longer: move its place in time back (no sleeping)."""
+    with sqlite3.connect(db_path, timeout=30) as conn:
+        conn.execute("UPDATE tickets SET queued_at = queued_at - ?, issued_at = issued_at - ? "
+                     "WHERE number = ? AND status = 'waiting'", (minutes * 60, minutes * 60,
+                                                                   number))
+
+
+def _sign_in(page, username):
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("section.hall")
+
+
+def test_ticket_waiting_past_its_limit_shows_a_red_alert(served, open_page):
+    server, hall, db_path = served
+    _busy_floor(server, hall)
+    page = open_page(server.url + "/dashboard", HALL_SCREEN)
+    _sign_in(page, hall.manager)
+    _backdate_waiting(db_path, "A003", 31)  # service A: max_wait_min 30
+    alert = page.locator(".alert.red[data-kind=wait_over_limit]", has_text="A003")
+    alert.wait_for(timeout=15_000)
+    page.wait_for_timeout(5500)  # the next floor refresh shows the oldest wait in red too
+    screenshot(page, "dashboard_floor")
+    assert alert.is_visible()
+
+
+def test_reports_tab_shows_the_days_figures_and_charts(served, open_page):
+    server, hall, _ = served
+    _busy_floor(server, hall)
+    page = open_page(server.url + "/dashboard", HALL_SCREEN)
+    _sign_in(page, hall.manager)
+    page.click(".tab[data-tab=reports]")
+    total = page.locator("#report-table tr.total td[data-col=issued]")
+    total.wait_for(timeout=15_000)
+    page.wait_for_timeout(500)  # charts drawn
+    screenshot(page, "dashboard_reports")
+    assert total.inner_text() == "6"
+
+
+def test_dashboard_switches_to_english(served, open_page):
+    server, hall, _ = served
+    _busy_floor(server, hall)
+    page = open_page(server.url + "/dashboard", HALL_SCREEN)
+    _sign_in(page, hall.manager)
+    page.click("#lang")
+    page.wait_for_timeout(300)
+    screenshot(page, "dashboard_floor_en")
+    assert page.locator("section.hall h3").first.inner_text() == "Today"
+
+
+def test_manager_acknowledges_an_alert_with_a_note(served, open_page):
+    server, hall, db_path = served
+    _busy_floor(server, hall)
+    page = open_page(server.url + "/dashboard", HALL_SCREEN)
+    _sign_in(page, hall.manager)
+    _backdate_waiting(db_path, "A003", 31)
+    alert = page.locator(".alert.red[data-kind=wait_over_limit]", has_text="A003")
+    alert.wait_for(timeout=15_000)
+    alert.locator("input").fill("已增开3号窗口")
+    alert.locator("button").click()
+    page.locator(".alert", has_text="已增开3号窗口").wait_for(timeout=10_000)
+    screenshot(page, "dashboard_acknowledged")
+    assert alert.locator("input").count() == 0
