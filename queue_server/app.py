@@ -7,6 +7,7 @@ passes none and the ``HALLQ_*`` environment decides.
 import logging
 
 from flask import Flask
+from flask.sessions import SessionInterface
 from flask_socketio import SocketIO
 
 from display import web as display_web
@@ -24,6 +25,17 @@ from queue_server.web import dashboard
 from queue_server.storage.db import Database
 
 
+class NoSessions(SessionInterface):
+    """HallQ keeps no cookie session: users and devices carry bearer tokens, pages keep theirs
+    in the browser. Skipping the cookie machinery saves work on every request."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses a NullSession
+
+    def save_session(self, app, session, response):
+        return None
+
+
 def create_app(overrides: dict | None = None, clock=utc_now, database: Database | None = None):
     settings = load_settings(overrides)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
@@ -32,6 +44,7 @@ def create_app(overrides: dict | None = None, clock=utc_now, database: Database 
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         JSON_SORT_KEYS=False,
     )
+    app.session_interface = NoSessions()
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     logging.getLogger("queue_server").setLevel(settings.log_level)

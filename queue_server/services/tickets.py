@@ -162,7 +162,7 @@ def _view(ctx, conn, hall, row, newest: bool = False) -> dict:
         ahead = queues.waiting_ahead(conn, row, newest=newest)
         extra["waiting_ahead"] = ahead
         extra["estimated_wait_s"] = queues.estimate_for(
-            ctx, conn, hall, service, ahead, queues.open_window_ids(conn, hall))
+            ctx, conn, hall, service, ahead, queues.recent_open_window_ids(ctx, conn, hall))
     else:
         extra["waiting_ahead"] = 0
         extra["estimated_wait_s"] = 0
