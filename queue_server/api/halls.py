@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, request
 
 from queue_server.api.request_helpers import context, json_body, signed_in
-from queue_server.services import floor, queues, reports, tickets
+from queue_server.services import floor, queues, reports, supervisor, tickets
 
 bp = Blueprint("halls", __name__, url_prefix="/api/v1/halls/<hall>")
 
@@ -44,4 +44,4 @@ def stats(hall):
 @bp.get("/alerts")
 def alerts(hall):
     active = request.args.get("active", "").lower() in ("1", "true", "yes")
-    return jsonify(reports.list_alerts(context(), signed_in(), hall, active))
+    return jsonify(supervisor.list_alerts(context(), signed_in(), hall, active))

@@ -346,9 +346,3 @@ def stats(ctx, principal, hall_code: str, date_from=None, date_to=None) -> dict:
         "by_hour": {r["key"]: _stats_figures(r) for r in groups["hour"]},
     })
     return result
-
-
-def list_alerts(ctx, principal, hall_code: str, active_only: bool = False) -> list[dict]:
-    from queue_server.services import supervisor
-
-    return supervisor.list_alerts(ctx, principal, hall_code, active_only)
