@@ -3,10 +3,12 @@ threading mode with a test hall loaded, and helpers to sign in users and devices
 
 import os
 import shutil
+import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from queue_server.app import create_app
 from queue_server.services import accounts
@@ -150,3 +152,29 @@ def manager(accts) -> dict:
 def require_services() -> bool:
     """In CI a missing PostgreSQL or Redis is a failure, not a skip."""
     return os.environ.get("HALLQ_REQUIRE_SERVICES") == "1" or os.environ.get("CI") == "true"
+
+
+ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, migrated PostgreSQL database for one test (dropped afterwards)."""
+    try:
+        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        admin.connect().close()
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        admin.dispose()
+        if require_services():
+            pytest.fail(f"PostgreSQL is required but not reachable: {error}")
+        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    name = "hallq_test_" + uuid.uuid4().hex[:12]
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(f"postgresql://postgres@127.0.0.1:5432/{name}")
+    db.upgrade()
+    db.dispose()
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -39,8 +39,7 @@ PRINTER_FAULT_ALERTS = {"paper_out": "red", "offline": "red", "error": "red",
 
 
 def _supervise_printer(ctx, device_id: int, status: str, detail: str) -> None:
-    """A printer report is the kiosk's heartbeat, and its faults are supervision alerts."""
-    supervisor.device_seen(ctx, device_id=device_id)
+    """A changed printer status raises or clears the kiosk's device-fault alerts."""
     if status == "unknown":
         return  # the printer cannot say: neither a fault nor proof of health
     for fault, level in PRINTER_FAULT_ALERTS.items():
@@ -131,10 +130,14 @@ class KioskNamespace(Namespace):
             return {"ok": False}
         detail = data.get("detail") if isinstance(data.get("detail"), str) else ""
         with self._lock:
+            before = self._printer.get(principal.device_id, {}).get("status")
             self._printer[principal.device_id] = {"status": status, "detail": detail[:200]}
-        if status in ("paper_out", "offline", "error"):
-            log.warning("kiosk %s printer reports %s", principal.name, status)
-        _supervise_printer(current_app.extensions["hallq"], principal.device_id, status, detail)
+        ctx = current_app.extensions["hallq"]
+        supervisor.device_seen(ctx, device_id=principal.device_id)
+        if status != before:  # the minutely heartbeat repeats a status: alerts change on news
+            if status in ("paper_out", "offline", "error"):
+                log.warning("kiosk %s printer reports %s", principal.name, status)
+            _supervise_printer(ctx, principal.device_id, status, detail)
         self._status_changed(principal.device_id)
         return {"ok": True}
 

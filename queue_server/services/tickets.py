@@ -122,6 +122,7 @@ def _issue(ctx, principal, hall, service, now, priority, id_hash, id_masked, key
         if key is not None and (row := _replayed(conn, principal.key, key)):
             return _view(ctx, conn, hall, row), True
         day = local_day(now, hall.timezone)
+        # After the replay check: a retried tap gets its ticket even past closing time.
         check_can_issue(service.hours, None, 0, now, hall.timezone)
         if id_hash:
             _check_person(conn, hall, service, id_hash, now)

@@ -230,3 +230,11 @@ def test_services_say_why_a_service_is_closed(client, kiosk, clock):
     reasons = {s["code"]: s["closed_reason"] for s in services}
     assert reasons == {"A": None, "B": "quota", "C": None, "D": "hours"}
 
+
+
+def test_retried_tap_gets_its_ticket_even_after_closing_time(client, kiosk, clock):
+    headers = dict(kiosk, **{"Idempotency-Key": "tap-before-lunch"})
+    clock.now = clock.now.replace(hour=3, minute=59, second=59)  # 11:59:59 local: D is open
+    first = issue(client, headers, service="D").get_json()
+    clock.advance(seconds=2)  # closed for lunch now
+    assert issue(client, headers, service="D").get_json()["id"] == first["id"]

@@ -176,3 +176,16 @@ def test_printer_fault_raises_a_supervision_alert_and_ok_clears_it(app, ctx, acc
     with ctx.db.read() as conn:
         rows = conn.execute(select(alerts.c.kind, alerts.c.cleared_at.is_(None))).all()
     assert [(kind, still_open) for kind, still_open in rows] == [("device_fault", False)]
+
+
+def test_a_repeated_printer_status_changes_no_alert(app, ctx, accts, monkeypatch):
+    from queue_server.services import supervisor
+
+    calls = []
+    monkeypatch.setattr(supervisor, "raise_device_fault", lambda *a, **k: calls.append(a))
+    token = accts.device("kiosk")["Authorization"].split()[1]
+    agent = app.extensions["socketio"].test_client(
+        app, namespace="/kiosk", auth={"token": token, "role": "agent"})
+    for _ in range(3):  # the agent's minutely heartbeat repeats the status
+        agent.emit("printer_status", {"status": "paper_out"}, namespace="/kiosk", callback=True)
+    assert len(calls) == 1

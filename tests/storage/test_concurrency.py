@@ -9,40 +9,13 @@ import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from queue_server.app import create_app
 from queue_server.domain.errors import DomainError
 from queue_server.domain.idnumber import make_id_number
 from queue_server.services import accounts, calling, tickets
 from queue_server.services.config_loader import load_config
-from queue_server.storage.db import Database
-from tests.conftest import TEST_HALL, FakeClock, require_services
-
-ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
-
-
-@pytest.fixture
-def pg_url():
-    try:
-        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        admin.connect().close()
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
-        admin.dispose()
-        if require_services():
-            pytest.fail(f"PostgreSQL is required but not reachable: {error}")
-        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
-    name = "hallq_test_" + uuid.uuid4().hex[:12]
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(f"postgresql://postgres@127.0.0.1:5432/{name}")
-    db.upgrade()
-    db.dispose()
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
-
+from tests.conftest import TEST_HALL, FakeClock
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend_ctx(request, tmp_path, monkeypatch):

@@ -27,7 +27,6 @@ from queue_server.app import create_app
 from queue_server.services import supervisor
 from queue_server.services.config_loader import load_config
 from tests.conftest import TEST_HALL, Accounts, FakeClock
-from tests.storage.test_concurrency import pg_url  # noqa: F401 - fixture
 
 
 def _build_day(client, accts, ctx, clock):

@@ -11,7 +11,6 @@ from queue_server.services import accounts, supervisor, tickets
 from queue_server.services.config_loader import load_config
 from queue_server.storage.models import alerts
 from tests.conftest import TEST_HALL, FakeClock
-from tests.storage.test_concurrency import pg_url  # noqa: F401 - fixture
 
 
 def _app(url, clock):
