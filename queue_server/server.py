@@ -32,6 +32,10 @@ def run(settings, banner: list[str] | None = None) -> None:
     app = create_app(settings_overrides(settings))
     db = app.extensions["hallq"].db
     db.upgrade()
+    if settings.async_mode == "eventlet":
+        from eventlet import tpool
+
+        db.offload = tpool.execute
     if db.take_over_checkpoints():
         _start_checkpointer(db, settings.async_mode)
     start_supervisor(app)

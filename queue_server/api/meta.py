@@ -1,6 +1,6 @@
 """Health check, the OpenAPI document and the landing page."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 
 from queue_server.api import openapi
 from queue_server.api.request_helpers import context
@@ -27,3 +27,11 @@ def openapi_document():
 def index():
     ctx = context()
     return render_template("index.html", halls=ctx.halls.all())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every page; one SVG serves them all."""
+    response = current_app.send_static_file("favicon.svg")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -13,16 +13,16 @@ def mean(values: Sequence[float]) -> float | None:
     return math.fsum(values) / len(values)
 
 
-def percentile(values: Sequence[float], p: float) -> float | None:
+def percentile(values: Sequence[float], p: float, presorted: bool = False) -> float | None:
     """The ``p``-th percentile (0-100) with linear interpolation, like numpy's default.
 
-    None when there are no values.
+    None when there are no values. ``presorted`` says ``values`` is in ascending order already.
     """
     if not 0 <= p <= 100:
         raise ValueError("percentile p must be between 0 and 100")
     if not values:
         return None
-    ordered = sorted(values)
+    ordered = values if presorted else sorted(values)
     rank = (len(ordered) - 1) * p / 100
     lower = math.floor(rank)
     upper = min(lower + 1, len(ordered) - 1)

@@ -10,20 +10,26 @@ day. Ticket figures group by the ticket (its final service, last window and staf
 issue); transfers by the transfer event in the log (the service, window and staff it left);
 pause time by the window's pause events, clipped to the range; alerts by what they concern.
 Local hours and days use the zone's UTC offset at the start of the range (China has no DST).
+
+Speed: the ticket figures of a report are one pass over the range's tickets (joined to their
+ratings) that gives every group and the total together, p90s and charts included; transfers,
+pauses and alerts are small index reads. The pass runs through ``Database.read_only``: on
+SQLite it holds no lock against the kiosks and, under eventlet, runs in a native thread.
 """
 
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (Double, Integer, and_, case, cast, func, literal, literal_column, select,
-                        type_coerce)
+                        tuple_, type_coerce)
 
 from queue_server.domain.errors import invalid_request
 from queue_server.domain.grades import BAD_GRADES, GRADES
 from queue_server.domain.numbering import local_day, local_midnight_utc
+from queue_server.domain.statistics import percentile
 from queue_server.services import queues
 from queue_server.services.accounts import require_hall_manager
+from queue_server.storage.db import collecting_p90
 from queue_server.storage.models import (alerts, evaluations, services, ticket_events, tickets,
                                          users, window_events)
 
@@ -113,40 +119,6 @@ def _grouped(conn, by, rng, table, where, hall_id, service_id, window_id, user_i
     return {row.g: row for row in conn.execute(query)}
 
 
-def _p90(conn, by, rng, hall, where, value, prune=True):
-    """The 90th percentile of ``value`` per group over the range's tickets (window functions).
-
-    Only values at or above their group's mean are sorted (the p90 of a right-skewed quantity
-    such as a wait lies above its mean); those below are only counted, and their count shifts
-    the ranks. A group whose p90 is not among its sorted values is computed again unpruned.
-    """
-    group, needs_services = _group(by, conn.dialect.name, rng, tickets.c.hall_id,
-                                   tickets.c.service_id, tickets.c.window_id,
-                                   tickets.c.staff_user_id, tickets.c.issued_at)
-    source = tickets.join(services, services.c.id == tickets.c.service_id) if needs_services \
-        else tickets
-    where = [*where, value.is_not(None), group.is_not(None)]
-    means = (select(group.label("g"), func.avg(value).label("mean"), func.count().label("n"))
-             .select_from(source).where(*where).group_by(group).subquery())
-    above = value >= means.c.mean if prune else literal(True)
-    ranked = (select(group.label("g"), value.label("v"), means.c.n,
-                     (func.row_number().over(partition_by=group, order_by=value) - 1).label("i"),
-                     func.count().over(partition_by=group).label("m"))
-              .select_from(source.join(means, means.c.g == group)).where(*where, above)
-              .subquery())
-    rank = ranked.c.i + ranked.c.n - ranked.c.m  # rank among all the group's values
-    lower = (ranked.c.n - 1) * 9 // 10
-    fraction = cast((ranked.c.n - 1) * 9 % 10, Double()) / 10.0
-    query = select(ranked.c.g, func.sum(case(
-        (rank == lower, ranked.c.v * (1 - fraction)),
-        (rank == lower + 1, ranked.c.v * fraction), else_=0.0)),
-        func.sum(case((rank == lower, 1), else_=0))).group_by(ranked.c.g)
-    rows = conn.execute(query).all()
-    if prune and not all(found for _, _, found in rows):
-        return _p90(conn, by, rng, hall, where, value, prune=False)
-    return {g: p90 for g, p90, _ in rows}
-
-
 # Inlined, not bound: SQLite uses the partial index ix_ticket_events_transfers only then.
 _TRANSFERRED = literal_column("'transferred'")
 _WAIT = _e(tickets.c.first_called_at) - _e(tickets.c.issued_at)
@@ -154,22 +126,70 @@ _HANDLING = case((tickets.c.status == "done",
                   _e(tickets.c.finished_at) - _e(tickets.c.called_at)))
 
 
-def _ticket_figures(conn, by, rng, hall) -> tuple[dict, dict, dict]:
-    where = [tickets.c.hall_id == hall.id, rng.within(_e(tickets.c.issued_at))]
-    args = (tickets.c.hall_id, tickets.c.service_id, tickets.c.window_id,
-            tickets.c.staff_user_id, tickets.c.issued_at)
-    columns = [
-        func.count().label("issued"),
-        func.sum(case((tickets.c.status == "done", 1), else_=0)).label("served"),
-        func.sum(case((tickets.c.status == "no_show", 1), else_=0)).label("no_show"),
-        func.avg(_WAIT).label("avg_wait_s"), func.avg(_HANDLING).label("avg_handling_s"),
-        func.count(evaluations.c.id).label("evaluations"),
-        func.sum(case((evaluations.c.grade.in_(BAD_GRADES), 1), else_=0)).label("bad_reviews"),
-    ]
-    main = _grouped(conn, by, rng, tickets, where, *args, columns,
-                    joins=[(evaluations, evaluations.c.ticket_id == tickets.c.id)])
-    return main, _p90(conn, by, rng, hall, where, _WAIT), _p90(conn, by, rng, hall, where,
-                                                               _HANDLING)
+def _count_if(condition):
+    return func.count().filter(condition)
+
+
+# Figures of a group of tickets that add up across groups: {label: SQL aggregate}.
+_ADDITIVE = {
+    "issued": func.count(),
+    "served": _count_if(tickets.c.status == "done"),
+    "no_show": _count_if(tickets.c.status == "no_show"),
+    "wait_n": func.count(_WAIT), "wait_sum": func.sum(_WAIT),
+    "handling_n": func.count(_HANDLING), "handling_sum": func.sum(_HANDLING),
+    "evaluations": func.count(evaluations.c.id),
+    "bad_reviews": _count_if(evaluations.c.grade.in_(BAD_GRADES)),
+    # the charts: tickets called within each edge of the wait distribution, ratings per grade
+    **{f"wait_under_{m}": _count_if(_WAIT < m * 60) for m in WAIT_BUCKETS_MIN},
+    **{f"grade_{grade}": _count_if(evaluations.c.grade == grade) for grade in GRADES},
+}
+_P90 = {"p90_wait_s": _WAIT, "p90_handling_s": _HANDLING}
+
+
+def _ticket_figures(conn, by, rng, hall) -> tuple[dict, dict | None]:
+    """One pass over the range's tickets and their ratings: {group: figures} and the figures of
+    all of them together (None when there are none). The p90s come from SQL aggregates:
+    PostgreSQL's ``percentile_cont`` (its GROUPING SETS give the total in the same pass), on
+    SQLite ``hallq_p90`` (storage.db), which keeps the values for the total's p90."""
+    group, needs_services = _group(by, conn.dialect.name, rng, tickets.c.hall_id,
+                                   tickets.c.service_id, tickets.c.window_id,
+                                   tickets.c.staff_user_id, tickets.c.issued_at)
+    source = tickets.outerjoin(evaluations, evaluations.c.ticket_id == tickets.c.id)
+    if needs_services:
+        source = source.join(services, services.c.id == tickets.c.service_id)
+    columns = [expression.label(label) for label, expression in _ADDITIVE.items()]
+    query = select(group.label("g")).select_from(source).where(
+        tickets.c.hall_id == hall.id, rng.within(_e(tickets.c.issued_at)))
+    if conn.dialect.name == "postgresql":
+        columns += [func.percentile_cont(0.9).within_group(value).label(label)
+                    for label, value in _P90.items()]
+        query = query.add_columns(*columns, func.grouping(group).label("is_total")).group_by(
+            func.grouping_sets(tuple_(group), tuple_()))
+        rows = [row._asdict() for row in conn.execute(query)]
+        total = next((row for row in rows if row.pop("is_total")), None)
+        groups = {row["g"]: row for row in rows if row is not total}
+    else:
+        names = {label: f"hallq_p90_{label}" for label in _P90}
+        with collecting_p90(conn, *names.values()) as collected:
+            columns += [getattr(func, names[label])(value).label(label)
+                        for label, value in _P90.items()]
+            groups = {row.g: row._asdict()
+                      for row in conn.execute(query.add_columns(*columns).group_by(group))}
+            for values in collected.values():
+                values.sort()  # the groups' sorted runs, merged
+        total = _sum_groups(groups.values(), {label: percentile(collected[name], 90, True)
+                                              for label, name in names.items()})
+    if total is not None and not total["issued"]:
+        total = None
+    groups.pop(None, None)  # tickets outside every group (never called: no window, no staff)
+    return groups, total
+
+
+def _sum_groups(groups, p90s: dict) -> dict | None:
+    groups = list(groups)
+    if not groups:
+        return None
+    return dict({label: sum(g[label] or 0 for g in groups) for label in _ADDITIVE}, **p90s)
 
 
 def _transfers(conn, by, rng, hall) -> dict:
@@ -216,16 +236,22 @@ def _round(value):
     return None if value is None else round(float(value), 1)
 
 
-def _row(main, p90_wait, p90_handling, transfers, pause, alert_count) -> dict:
-    evaluated = main.evaluations if main else 0
-    bad = (main.bad_reviews or 0) if main else 0
-    served = (main.served or 0) if main else 0
+def _mean(total, count):
+    return None if not count else round(float(total) / count, 1)
+
+
+def _row(figures, transfers, pause, alert_count) -> dict:
+    f = figures or {}
+    evaluated, bad, served = f.get("evaluations", 0), f.get("bad_reviews") or 0, \
+        f.get("served") or 0
     return {
-        "issued": main.issued if main else 0, "served": served,
-        "no_show": (main.no_show or 0) if main else 0, "transfers": transfers or 0,
-        "avg_wait_s": _round(main.avg_wait_s) if main else None, "p90_wait_s": _round(p90_wait),
-        "avg_handling_s": _round(main.avg_handling_s) if main else None,
-        "p90_handling_s": _round(p90_handling), "evaluations": evaluated, "bad_reviews": bad,
+        "issued": f.get("issued", 0), "served": served, "no_show": f.get("no_show") or 0,
+        "transfers": transfers or 0,
+        "avg_wait_s": _mean(f.get("wait_sum"), f.get("wait_n")),
+        "p90_wait_s": _round(f.get("p90_wait_s")),
+        "avg_handling_s": _mean(f.get("handling_sum"), f.get("handling_n")),
+        "p90_handling_s": _round(f.get("p90_handling_s")),
+        "evaluations": evaluated, "bad_reviews": bad,
         "satisfaction_rate": _rate(evaluated - bad, evaluated),
         "bad_review_rate": _rate(bad, evaluated), "evaluation_coverage": _rate(evaluated, served),
         "pause_s": None if pause is None else round(float(pause), 1),
@@ -252,54 +278,56 @@ def _label(ctx, conn, by, hall, rng, keys) -> dict:
     return {k: (k, k) for k in keys}
 
 
+def figures(ctx, conn, hall, rng, by: str) -> tuple[list[dict], dict | None, dict]:
+    """Rows of figures per group of ``by`` in key order, the row of the whole range (None when
+    nothing happened) and the charts' series."""
+    groups, total = _ticket_figures(conn, by, rng, hall)
+    others = {name: {b: source(conn, b, rng, hall) for b in {by, "hall"}}
+              for name, source in (("transfers", _transfers), ("pauses", _pauses),
+                                   ("alerts", _alerts))}
+    rows = []
+    passes = [(by, groups)] + ([("hall", {hall.id: total} if total else {})] if by != "hall" else [])
+    for b, ticket_groups in passes:
+        keys = set(ticket_groups).union(*(others[name][b] for name in others))
+        labels = _label(ctx, conn, b, hall, rng, keys)
+        pause_applies = b in ("hall", "window", "staff", "hour", "day")
+        for key in keys:
+            row = _row(ticket_groups.get(key), others["transfers"][b].get(key),
+                       others["pauses"][b].get(key, 0.0) if pause_applies else None,
+                       others["alerts"][b].get(key))
+            rows.append(dict({"key": labels[key][0], "label": labels[key][1]}, **row))
+        if b == by:
+            rows.sort(key=lambda r: (str(type(r["key"])), r["key"]))
+            split = len(rows)
+    if by == "hall":
+        return rows, (rows[0] if rows else None), _charts(total)
+    return rows[:split], (rows[split] if len(rows) > split else None), _charts(total)
+
+
 def report_rows(ctx, conn, hall, rng, by: str) -> list[dict]:
     """One row of figures per group of ``by``, in key order."""
-    main, p90_wait, p90_handling = _ticket_figures(conn, by, rng, hall)
-    transfers, pauses = _transfers(conn, by, rng, hall), _pauses(conn, by, rng, hall)
-    alert_counts = _alerts(conn, by, rng, hall)
-    keys = set(main) | set(transfers) | set(pauses) | set(alert_counts)
-    pause_applies = by in ("hall", "window", "staff", "hour", "day")
-    labels = _label(ctx, conn, by, hall, rng, keys)
-    rows = []
-    for key in keys:
-        row = _row(main.get(key), p90_wait.get(key), p90_handling.get(key), transfers.get(key),
-                   pauses.get(key, 0.0) if pause_applies else None, alert_counts.get(key))
-        rows.append(dict({"key": labels[key][0], "label": labels[key][1]}, **row))
-    rows.sort(key=lambda r: (str(type(r["key"])), r["key"]))
-    return rows
+    return figures(ctx, conn, hall, rng, by)[0]
 
 
-def _charts(conn, rng, hall) -> dict:
-    """The wait distribution and the ratings per grade, in one pass over the range."""
-    edges = [m * 60 for m in WAIT_BUCKETS_MIN]
-    bucket = case((tickets.c.first_called_at.is_(None), -1),
-                  *((_WAIT < edge, i) for i, edge in enumerate(edges)), else_=len(edges))
-    rows = conn.execute(
-        select(bucket, evaluations.c.grade, func.count())
-        .select_from(tickets.outerjoin(evaluations, evaluations.c.ticket_id == tickets.c.id))
-        .where(tickets.c.hall_id == hall.id, rng.within(_e(tickets.c.issued_at)))
-        .group_by(bucket, evaluations.c.grade)).all()
-    waits, grades = [0] * (len(edges) + 1), dict.fromkeys(GRADES, 0)
-    for index, grade, count in rows:
-        if index >= 0:
-            waits[index] += count
-        if grade in grades:
-            grades[grade] += count
+def _charts(total) -> dict:
+    """The wait distribution and the ratings per grade, from the range's total figures."""
+    total = total or {}
+    called = [total.get(f"wait_under_{m}") or 0 for m in WAIT_BUCKETS_MIN] + [
+        total.get("wait_n") or 0]
+    counts = [called[0]] + [b - a for a, b in zip(called, called[1:])]
     labels = [f"<{WAIT_BUCKETS_MIN[0]}"] + [
         f"{a}-{b}" for a, b in zip(WAIT_BUCKETS_MIN, WAIT_BUCKETS_MIN[1:])] + [
         f"≥{WAIT_BUCKETS_MIN[-1]}"]
-    return {"wait_distribution": [{"minutes": label, "tickets": waits[i]}
-                                  for i, label in enumerate(labels)], "grades": grades}
+    return {"wait_distribution": [{"minutes": label, "tickets": counts[i]}
+                                  for i, label in enumerate(labels)],
+            "grades": {grade: total.get(f"grade_{grade}") or 0 for grade in GRADES}}
 
 
-@contextmanager
-def _reading(ctx):
-    """A read transaction with room to sort: the p90s sort a range's tickets, which spills to
-    temporary files under PostgreSQL's default 4 MB ``work_mem`` (this transaction only)."""
-    with ctx.db.read() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SET LOCAL work_mem = '{SORT_MEMORY_MB}MB'")
-        yield conn
+def _prepare(conn) -> None:
+    """Room to sort in memory: PostgreSQL's p90s sort a range's values, which spill to temporary
+    files under the default 4 MB ``work_mem`` (this transaction only)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{SORT_MEMORY_MB}MB'")
 
 
 def report(ctx, principal, hall_code: str, date_from=None, date_to=None, by="service") -> dict:
@@ -310,13 +338,15 @@ def report(ctx, principal, hall_code: str, date_from=None, date_to=None, by="ser
         raise invalid_request(f"'by' must be one of: {', '.join(DIMENSIONS)}")
     start, end = date_range(ctx, hall, date_from, date_to)
     rng = _Range(hall, start, end, ctx.clock())
-    with _reading(ctx) as conn:
-        total = report_rows(ctx, conn, hall, rng, "hall")
-        rows = total if by == "hall" else report_rows(ctx, conn, hall, rng, by)
-        charts = _charts(conn, rng, hall)
-    empty = dict({"key": hall.code, "label": hall.name}, **_row(None, None, None, 0, 0.0, 0))
+
+    def compute(conn):
+        _prepare(conn)
+        return figures(ctx, conn, hall, rng, by)
+
+    rows, total, charts = ctx.db.read_only(compute)
+    empty = dict({"key": hall.code, "label": hall.name}, **_row(None, 0, 0.0, 0))
     return {"hall": hall.code, "hall_name": hall.name, "from": start.isoformat(),
-            "to": end.isoformat(), "by": by, "total": total[0] if total else empty,
+            "to": end.isoformat(), "by": by, "total": total or empty,
             "rows": rows, "charts": charts}
 
 
@@ -331,12 +361,15 @@ def stats(ctx, principal, hall_code: str, date_from=None, date_to=None) -> dict:
     start, end = date_range(ctx, hall, date_from, date_to)
     now = ctx.clock()
     rng = _Range(hall, start, end, now)
-    with _reading(ctx) as conn:
-        groups = {by: report_rows(ctx, conn, hall, rng, by)
-                  for by in ("hall", "service", "window", "hour")}
-        waiting_now = sum(queues.waiting_counts(conn, hall, local_day(now, hall.timezone))
-                          .values())
-    total = groups["hall"][0] if groups["hall"] else dict(_row(None, None, None, 0, 0.0, 0))
+
+    def compute(conn):
+        _prepare(conn)
+        grouped = {by: figures(ctx, conn, hall, rng, by) for by in ("service", "window", "hour")}
+        return ({by: rows for by, (rows, _, _) in grouped.items()}, grouped["service"][1],
+                sum(queues.waiting_counts(conn, hall, local_day(now, hall.timezone)).values()))
+
+    groups, total, waiting_now = ctx.db.read_only(compute)
+    total = total or _row(None, 0, 0.0, 0)
     result = {k: v for k, v in _stats_figures(total).items() if k not in ("key", "label")}
     result.update({
         "hall": hall.code, "from": start.isoformat(), "to": end.isoformat(),

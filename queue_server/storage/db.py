@@ -8,6 +8,10 @@ failing half-way.
 
 PostgreSQL runs a connection pool; correctness under concurrency comes from atomic statements
 (counter upserts, conditional updates checked by row count) and row locks, not from this lock.
+
+Long reads (a year's report) go through ``read_only(work)``: on an SQLite file they run on a
+connection of their own, outside the process lock (WAL readers never block the writer), and,
+under eventlet, in a native thread (``offload``), so kiosks and calls carry on meanwhile.
 """
 
 import threading
@@ -16,7 +20,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
+
+from queue_server.domain.statistics import percentile
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -43,6 +49,49 @@ def _make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+class _P90:
+    """``hallq_p90(x)``: the 90th percentile of a group's non-null values, interpolated like
+    numpy's default, the same as PostgreSQL's ``percentile_cont(0.9) WITHIN GROUP``."""
+
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        self.values.sort()  # in place: a total's sort over the groups' sorted runs is then cheap
+        return percentile(self.values, 90, presorted=True)
+
+
+def _register_functions(dbapi_connection) -> None:
+    dbapi_connection.create_aggregate("hallq_p90", 1, _P90)
+
+
+@contextmanager
+def collecting_p90(conn: Connection, *names: str):
+    """SQLite: aggregates ``names`` that compute ``hallq_p90`` per group and also keep every
+    group's values (yielded as {name: values}), so that one grouped pass gives the p90 over all
+    groups too (SQLite has no GROUPING SETS). Registered on this connection only, meanwhile."""
+    raw = conn.connection.dbapi_connection
+    collected = {}
+    for name in names:
+        values = collected[name] = []
+
+        class Collecting(_P90):
+            def finalize(self, kept=values):
+                kept.extend(self.values)
+                return super().finalize()
+
+        raw.create_aggregate(name, 1, Collecting)
+    try:
+        yield collected
+    finally:
+        for name in names:
+            raw.create_aggregate(name, 1, None)
+
+
 def _sqlite_on_connect(dbapi_connection, _record):
     # Take transaction control away from the sqlite3 module so BEGIN IMMEDIATE is ours to send.
     dbapi_connection.isolation_level = None
@@ -55,6 +104,14 @@ def _sqlite_on_connect(dbapi_connection, _record):
     ):
         cursor.execute("PRAGMA " + pragma)
     cursor.close()
+    _register_functions(dbapi_connection)
+
+
+def _sqlite_on_read_only_connect(dbapi_connection, _record):
+    dbapi_connection.isolation_level = None
+    for pragma in ("busy_timeout=30000", "query_only=ON"):
+        dbapi_connection.execute("PRAGMA " + pragma)
+    _register_functions(dbapi_connection)
 
 
 def _sqlite_on_begin(conn: Connection):
@@ -73,6 +130,9 @@ class Database:
         self._lock = threading.Lock() if self.is_sqlite else None
         self._local = threading.local()
         self._checkpoint_connection = None
+        self._read_only_engine = None
+        # Runs a blocking function off the event loop; the server sets eventlet's tpool.execute.
+        self.offload = lambda work: work()
 
     @contextmanager
     def write(self):
@@ -101,6 +161,29 @@ class Database:
                         yield conn
         finally:
             self._local.inside = False
+
+    def read_only(self, work):
+        """``work(conn)`` in a read transaction that neither holds the process lock nor blocks
+        the event loop on SQLite files; a plain ``read()`` elsewhere (PostgreSQL is already
+        cooperative under eventlet through psycogreen)."""
+        path = self.engine.url.database if self.is_sqlite else None
+        if not path or path == ":memory:":
+            with self.read() as conn:
+                return work(conn)
+        if self._read_only_engine is None:
+            engine = create_engine(self.url, poolclass=NullPool,
+                                   connect_args={"check_same_thread": False, "timeout": 30})
+            event.listen(engine, "connect", _sqlite_on_read_only_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+            with engine.connect():  # first-connect set-up (it takes locks) on this thread
+                pass
+            self._read_only_engine = engine
+
+        def run():
+            with self._read_only_engine.connect() as conn, conn.begin():
+                return work(conn)
+
+        return self.offload(run)
 
     def in_transaction(self) -> bool:
         """True inside ``read()`` or ``write()`` on this thread (or green thread)."""
@@ -150,6 +233,8 @@ class Database:
         if self._checkpoint_connection is not None:
             self._checkpoint_connection.close()
             self._checkpoint_connection = None
+        if self._read_only_engine is not None:
+            self._read_only_engine.dispose()
         self.engine.dispose()
 
 

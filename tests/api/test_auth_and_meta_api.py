@@ -126,3 +126,10 @@ def test_every_token_of_repeated_sign_ins_stays_valid(client, accts):
                            headers={"Authorization": "Bearer " + t}).status_code
                 for t in tokens * 2]
     assert statuses == [200] * 10
+
+
+def test_favicon_is_served_not_a_404(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data

@@ -6,9 +6,11 @@ import sqlite3
 
 import pytest
 import requests
+import yaml
 
 from tests.e2e.browser import HALL_SCREEN, screenshot
-from tests.e2e.serverproc import PASSWORD, ServerProcess, provision, server_env
+from tests.e2e.serverproc import (PASSWORD, ServerProcess, provision, run_cli, server_env,
+                                  write_hall_config)
 
 pytestmark = pytest.mark.e2e
 
@@ -114,3 +116,31 @@ def test_manager_acknowledges_an_alert_with_a_note(served, open_page):
     page.locator(".alert", has_text="已增开3号窗口").wait_for(timeout=10_000)
     screenshot(page, "dashboard_acknowledged")
     assert alert.locator("input").count() == 0
+
+
+def test_admin_sees_every_hall_side_by_side(hallq, open_page):
+    url = hallq.sqlite()
+    env = server_env(url, secrets.token_hex(32), supervisor_interval_s=0.3)
+    first = provision(env, hallq.directory, "e2e_" + secrets.token_hex(3))
+    second_code = "e2e_" + secrets.token_hex(3)
+    path = write_hall_config(hallq.directory / f"{second_code}.yaml", second_code)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["halls"][0]["name"] = "第二政务服务中心"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    run_cli(["load-config", str(path)], env, hallq.directory)
+    run_cli(["user", "add", "chief", "--role", "admin", "--hall", first.code], env, hallq.directory, PASSWORD + "\n")
+    server = ServerProcess(env, hallq.directory, name=first.code)
+    hallq.servers.append(server)
+    server.start()
+    _busy_floor(server, first)
+    page = open_page(server.url + "/dashboard", HALL_SCREEN)
+    _sign_in(page, "chief")
+    page.locator(f"section.hall[data-hall={second_code}]").wait_for(timeout=15_000)
+    page.wait_for_timeout(500)
+    screenshot(page, "dashboard_admin_all_halls")
+    assert page.locator("section.hall").count() == 2
+    assert page.locator(f"section.hall[data-hall={second_code}] h2").inner_text() == \
+        "第二政务服务中心"
+    boxes = [page.locator(f"section.hall[data-hall={code}]").bounding_box()
+             for code in (first.code, second_code)]
+    assert boxes[0]["x"] < boxes[1]["x"] and abs(boxes[0]["y"] - boxes[1]["y"]) < 1  # side by side
