@@ -6,12 +6,32 @@ card reader's reads.
 
 The agent connects to the server's ``/kiosk`` namespace with the kiosk's token. The server pushes
 ``print_ticket`` for every ticket issued with that token, and on every (re)connect every job still
-queued: what was issued while the agent was away is printed when it is back. Each job is printed
-once (the agent remembers the jobs it has handled) and answered with ``print_result``, resent
-until the server acknowledges it; the server settles a job once. A printer fault is reported as
-``printer_status`` and the job as failed (the kiosk page then tells the citizen to note the
-number). Card reads go to the server as ``card_read`` and on to the paired page; the ID number
-is never logged.
+queued: what was issued while the agent was away is printed when it is back. Each job is answered
+with ``print_result``, resent until the server acknowledges it; the server settles a job once. A
+printer fault is reported as ``printer_status`` and the job as failed (the kiosk page then tells
+the citizen to note the number). Card reads go to the server as ``card_read`` and on to the paired
+page; the ID number is never logged.
+
+A ticket is printed once, also across a crash or a power cut: the agent keeps a print journal on
+the kiosk's disk (``--journal`` or ``HALLQ_KIOSK_JOURNAL``, by default
+``~/.local/state/hallq/kiosk-<hash of server and token prefix>.journal``; see ``kiosk.journal``).
+It records a job as ``printing`` (fsync'ed) before the bytes go to the printer and its outcome
+(fsync'ed) as soon as the printer returns, then ``acked`` once the server has answered. On every
+connect each result the server has not acknowledged is sent again, and a job pushed again whose
+outcome is journaled is answered from the journal, never printed again.
+
+One case stays ambiguous: a job journaled as ``printing`` without an outcome, because the agent
+died while the printer had it. The slip may be out, cut off half-way, or not printed at all. The
+agent prints it again when the server pushes it again (the server pushes only a job whose ticket
+still waits today, with fresh figures). Of the two possible mistakes this is the harmless one: a
+second slip carries the same number, one place in the queue, served once. Reporting the job as
+printed when nothing came out would leave a citizen without a number to wait for, and the kiosk
+page, told "printed", would not even ask them to note it. The journal narrows the window to the
+printer's own write.
+
+``--crash-at after-print|after-journal`` is fault injection for the end-to-end tests: the agent
+kills itself (SIGKILL) right after the printer took its first job, or right after that job's
+outcome was journaled.
 """
 
 import argparse
@@ -28,6 +48,7 @@ import socketio
 
 from hardware.card_reader import open_card_reader
 from hardware.printer import PrinterFault, PrinterStatus, TicketPrint, open_printer
+from kiosk.journal import JournalBusy, PrintJournal, default_journal_path
 from queue_server.realtime import protocol
 
 log = logging.getLogger("kiosk.agent")
@@ -38,7 +59,9 @@ STATUS_EVERY_S = 10.0
 HEARTBEAT_S = 60.0
 BACKOFF_FIRST_S = 0.5
 BACKOFF_MAX_S = 30.0
-SEEN_LIMIT = 5000
+# Fault injection for the end-to-end tests (--crash-at): where the agent kills itself (SIGKILL)
+# during its first print job.
+CRASH_POINTS = ("after-print", "after-journal")
 
 
 def ticket_print(job: dict, server: str) -> TicketPrint:
@@ -59,25 +82,30 @@ def ticket_print(job: dict, server: str) -> TicketPrint:
 
 class KioskAgent:
     def __init__(self, server: str, token: str, printer, card_reader=None,
-                 status_every: float = STATUS_EVERY_S, backoff_max: float = BACKOFF_MAX_S):
+                 status_every: float = STATUS_EVERY_S, backoff_max: float = BACKOFF_MAX_S,
+                 journal: PrintJournal | None = None, crash_at: str | None = None):
         self.server = server
         self.token = token
         self.printer = printer
         self.card_reader = card_reader
         self.status_every = status_every
         self.backoff_max = backoff_max
+        self.journal = journal if journal is not None else PrintJournal(None)
+        self.crash_at = crash_at
         self.sio = socketio.Client(reconnection=True, reconnection_delay=BACKOFF_FIRST_S,
                                    reconnection_delay_max=backoff_max, randomization_factor=0.5)
         self.jobs: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
-        self._seen: dict[int, dict | None] = {}  # job id -> its result (None while printing)
-        self._unacknowledged: dict[int, dict] = {}
+        self._in_flight: set[int] = set()  # jobs queued or at the printer in this process
         self._printer_status: str | None = None
         self._reported_at = 0.0
         self._stopping = threading.Event()
         self.sio.on("connect", self._on_connect, namespace=NS)
         self.sio.on("disconnect", self._on_disconnect, namespace=NS)
         self.sio.on(protocol.PRINT_TICKET, self._on_print_ticket, namespace=NS)
+        for job_id in self.journal.interrupted():
+            log.warning("job %s was at the printer when the agent stopped: printed again if the "
+                        "server still has it queued", job_id)
 
     # ---- connection ----------------------------------------------------------------------
 
@@ -94,6 +122,7 @@ class KioskAgent:
             if self.card_reader is not None:
                 self.card_reader.stop()
             self.printer.close()
+            self.journal.close()
 
     def _connect(self) -> bool:
         delay = BACKOFF_FIRST_S
@@ -118,9 +147,7 @@ class KioskAgent:
 
     def _on_connect(self) -> None:
         log.info("connected to %s", self.server)
-        with self._lock:
-            pending = list(self._unacknowledged.values())
-        for result in pending:
+        for result in self.journal.unacknowledged():
             self._send_result(result)
         if self._printer_status is not None:
             self._emit(protocol.PRINTER_STATUS, {"status": self._printer_status})
@@ -142,13 +169,13 @@ class KioskAgent:
         if not isinstance(job_id, int):
             return
         with self._lock:
-            if job_id in self._seen:
-                done = self._seen[job_id]  # pushed again: answer again, never print again
-            else:
-                done = self._seen[job_id] = None
+            entry = self.journal.get(job_id)
+            done = entry.result if entry is not None else None
+            if done is None and job_id not in self._in_flight:
+                # New, or interrupted at the printer by a crash: printed (again).
+                self._in_flight.add(job_id)
                 self.jobs.put(job)
-                return
-        if done is not None:
+        if done is not None:  # pushed again: answer from the journal, never print again
             self._send_result(done)
 
     def _print_loop(self) -> None:
@@ -162,35 +189,38 @@ class KioskAgent:
                 self._print(job)
 
     def _print(self, job: dict) -> None:
-        job_id = job["job"]
+        job_id, number = job["job"], job.get("number")
+        self.journal.printing(job_id, number)
         try:
             status = self.printer.print_ticket(ticket_print(job, self.server))
             result = {"job": job_id, "ok": True}
-            log.info("printed %s (job %s)", job.get("number"), job_id)
+            log.info("printed %s (job %s)", number, job_id)
         except PrinterFault as fault:
             status = fault.status
             result = {"job": job_id, "ok": False, "fault": fault.status.value}
-            log.warning("ticket %s not printed: %s", job.get("number"), fault)
+            log.warning("ticket %s not printed: %s", number, fault)
         except Exception as error:  # a driver bug must not stop the agent
             status = None
             result = {"job": job_id, "ok": False, "fault": "error"}
-            log.exception("ticket %s not printed: %s", job.get("number"), type(error).__name__)
-        with self._lock:
-            self._seen[job_id] = result
-            if len(self._seen) > SEEN_LIMIT:
-                for old in sorted(self._seen)[:SEEN_LIMIT // 5]:
-                    self._seen.pop(old, None)
+            log.exception("ticket %s not printed: %s", number, type(error).__name__)
+        self._crash_if("after-print")
+        self.journal.outcome(result, number)
+        with self._lock:  # from here a push again is answered from the journal
+            self._in_flight.discard(job_id)
+        self._crash_if("after-journal")
         self._report_status(status.value if status is not None else "error")
         self._send_result(result)
 
+    def _crash_if(self, point: str) -> None:
+        if self.crash_at == point:
+            log.warning("--crash-at %s: killing the agent", point)
+            os.kill(os.getpid(), signal.SIGKILL)
+
     def _send_result(self, result: dict) -> None:
         job_id = result["job"]
-        with self._lock:
-            self._unacknowledged[job_id] = result
 
         def acknowledged(answer=None):
-            with self._lock:
-                self._unacknowledged.pop(job_id, None)
+            self.journal.acknowledged(job_id)
 
         self._emit(protocol.PRINT_RESULT, result, callback=acknowledged)
 
@@ -229,6 +259,14 @@ def parse_args(argv=None):
                              "dummy, virtual:DIR (options after ?, e.g. ?roll=58mm&text=raster)")
     parser.add_argument("--card-reader", default="none",
                         help="evdev:PATH, fake[:DIR] or none (default)")
+    parser.add_argument("--journal", default=os.environ.get("HALLQ_KIOSK_JOURNAL"),
+                        help="the print journal (or HALLQ_KIOSK_JOURNAL; default "
+                             "$XDG_STATE_HOME/hallq/kiosk-<hash>.journal, ~/.local/state by "
+                             "default)")
+    parser.add_argument("--crash-at", choices=CRASH_POINTS,
+                        help="testing only: kill the agent (SIGKILL) right after the printer "
+                             "took the first job's bytes, or right after its outcome was "
+                             "journaled")
     parser.add_argument("--log-level", default=os.environ.get("HALLQ_LOG_LEVEL", "INFO"))
     args = parser.parse_args(argv)
     if not args.token:
@@ -240,8 +278,14 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    path = args.journal or default_journal_path(args.server, args.token)
+    try:
+        journal = PrintJournal.open(path)
+    except (JournalBusy, OSError) as error:
+        raise SystemExit(f"kiosk-agent: cannot use the print journal {path}: {error}") from None
     agent = KioskAgent(args.server, args.token, open_printer(args.printer),
-                       open_card_reader(args.card_reader))
+                       open_card_reader(args.card_reader), journal=journal,
+                       crash_at=args.crash_at)
     signal.signal(signal.SIGTERM, lambda *_: agent.stop())
     try:
         agent.run()

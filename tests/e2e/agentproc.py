@@ -18,17 +18,21 @@ def agent_command() -> list[str]:
 
 
 class AgentProcess:
-    """``kiosk-agent --server URL --printer SPEC [--card-reader SPEC]``; the token goes in the
-    environment (HALLQ_KIOSK_TOKEN), never on a command line other users can read."""
+    """``kiosk-agent --server URL --printer SPEC [--card-reader SPEC] [ARGS]``; the token goes in
+    the environment (HALLQ_KIOSK_TOKEN), never on a command line other users can read. The print
+    journal is at its default place under ``cwd/state`` (XDG_STATE_HOME), not in the home of the
+    user running the tests: agents started in one directory for one kiosk share it, as restarts
+    on one kiosk computer do."""
 
     def __init__(self, server_url: str, token: str, printer: str, cwd: Path,
-                 card_reader: str = "none", name: str = "agent"):
+                 card_reader: str = "none", name: str = "agent", args: tuple[str, ...] = ()):
         self.args = ["--server", server_url, "--printer", printer, "--card-reader", card_reader,
-                     "--log-level", "INFO"]
+                     "--log-level", "INFO", *args]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("HALLQ_")}
         self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT),
                                                                self.env.get("PYTHONPATH")]))
         self.env["HALLQ_KIOSK_TOKEN"] = token
+        self.env["XDG_STATE_HOME"] = str(Path(cwd).resolve() / "state")
         self.cwd = cwd
         self.log_path = cwd / f"{name}.log"
         self.process: subprocess.Popen | None = None
@@ -44,6 +48,14 @@ class AgentProcess:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(30)
+
+    def wait_exit(self, timeout: float = 20.0) -> int | None:
+        """The process's return code once it has ended by itself (negative: killed by that
+        signal), None if it still runs after ``timeout``."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
 
     def log_tail(self, lines: int = 40) -> str:
         try:

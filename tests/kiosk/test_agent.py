@@ -1,13 +1,16 @@
-"""The kiosk agent's own logic, with a fake printer and no server: each job printed once,
-results kept until acknowledged, faults reported, ID reads never logged."""
+"""The kiosk agent's own logic, with a fake printer and no server: each job printed once, also
+across a restart (the print journal), results kept until acknowledged, faults reported, ID reads
+never logged."""
 
+import json
 import logging
 
 import pytest
 
 from hardware.card_reader import CardRead
 from hardware.printer import PrinterFault, PrinterStatus
-from kiosk.agent import KioskAgent, parse_args, ticket_print
+from kiosk.agent import KioskAgent, main, parse_args, ticket_print
+from kiosk.journal import PrintJournal
 
 JOB = {"job": 7, "ticket": 3, "number": "A007", "service": "A", "service_name": "不动产登记",
        "hall": "h1", "hall_name": "测试大厅", "timezone": "Asia/Shanghai", "waiting_ahead": 2,
@@ -16,11 +19,14 @@ JOB = {"job": 7, "ticket": 3, "number": "A007", "service": "A", "service_name": 
 
 
 class FakePrinter:
-    def __init__(self, fault=None):
+    def __init__(self, fault=None, on_print=None):
         self.printed = []
         self.fault = fault
+        self.on_print = on_print  # called as the bytes would go out
 
     def print_ticket(self, ticket):
+        if self.on_print:
+            self.on_print()
         if self.fault:
             raise PrinterFault(self.fault)
         self.printed.append(ticket)
@@ -55,6 +61,44 @@ def run_queue(agent):
         agent._print(agent.jobs.get())
 
 
+def results(agent) -> list[dict]:
+    return [data for event, data, _ in agent.sio.sent if event == "print_result"]
+
+
+def acknowledge_all(agent) -> None:
+    for event, data, callback in agent.sio.sent:
+        if event == "print_result":
+            callback({"ok": True, "status": "printed"})
+
+
+class Kiosk:
+    """One kiosk computer: its journal file outlives the agent processes run on it."""
+
+    def __init__(self, path):
+        self.path = path
+        self.agent = None
+
+    def start(self, printer=None) -> KioskAgent:
+        """A fresh agent process: the last one's memory is gone, its journal is not."""
+        if self.agent is not None:
+            self.agent.journal.close()
+        self.agent = KioskAgent("http://hall:5000", "token", printer or FakePrinter(),
+                                journal=PrintJournal.open(self.path))
+        self.agent.sio = Recorder()
+        return self.agent
+
+    def journal_lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.path.read_text().splitlines()]
+
+
+@pytest.fixture
+def kiosk(tmp_path):
+    kiosk = Kiosk(tmp_path / "kiosk.journal")
+    yield kiosk
+    if kiosk.agent is not None:
+        kiosk.agent.journal.close()
+
+
 def test_a_job_pushed_twice_is_printed_once(agent):
     agent._on_print_ticket(JOB)
     run_queue(agent)
@@ -81,9 +125,7 @@ def test_an_unacknowledged_result_is_resent_on_reconnect(agent):
 def test_an_acknowledged_result_is_not_resent(agent):
     agent._on_print_ticket(JOB)
     run_queue(agent)
-    for event, data, callback in agent.sio.sent:
-        if event == "print_result":
-            callback({"ok": True})
+    acknowledge_all(agent)
     agent.sio.sent.clear()
     agent._on_connect()
     assert [e for e, *_ in agent.sio.sent if e == "print_result"] == []
@@ -102,6 +144,120 @@ def test_a_printer_fault_is_reported(agent):
     agent._on_print_ticket(JOB)
     run_queue(agent)
     assert ("printer_status", {"status": "offline"}) in [(e, d) for e, d, _ in agent.sio.sent]
+
+
+# ---- across a restart: the print journal ------------------------------------------------
+
+def test_a_result_the_server_never_got_is_sent_after_a_restart(kiosk):
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)
+    run_queue(agent)  # printed; the agent dies before the server answers
+    agent = kiosk.start()
+    agent._on_connect()
+    assert results(agent) == [{"job": 7, "ok": True}]
+
+
+def test_a_failed_job_is_reported_failed_after_a_restart(kiosk):
+    agent = kiosk.start(FakePrinter(PrinterStatus.PAPER_OUT))
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    agent = kiosk.start()
+    agent._on_connect()
+    assert results(agent) == [{"job": 7, "ok": False, "fault": "paper_out"}]
+
+
+def test_a_job_pushed_again_after_a_restart_is_not_printed_again(kiosk):
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)  # the server's catch-up: the job is still queued there
+    run_queue(agent)
+    assert agent.printer.printed == []
+
+
+def test_a_job_pushed_again_after_a_restart_is_answered_from_the_journal(kiosk):
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)
+    assert results(agent) == [{"job": 7, "ok": True}]
+
+
+def test_an_acknowledged_result_is_not_resent_after_a_restart(kiosk):
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    acknowledge_all(agent)
+    agent = kiosk.start()
+    agent._on_connect()
+    assert results(agent) == []
+
+
+def test_a_job_interrupted_at_the_printer_is_printed_again(kiosk):
+    """The agent died between sending the bytes and hearing back: a second slip of the same
+    number beats a citizen without one (see the module docstring)."""
+    agent = kiosk.start()
+    agent.journal.printing(JOB["job"], JOB["number"])  # ... and then the power went
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    assert ([t.number for t in agent.printer.printed], results(agent)) == (
+        ["A007"], [{"job": 7, "ok": True}])
+
+
+def test_printing_is_journaled_before_the_printer_gets_the_ticket(kiosk):
+    seen = []
+    agent = kiosk.start(FakePrinter(on_print=lambda: seen.extend(kiosk.journal_lines())))
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    assert [(line["job"], line["event"]) for line in seen] == [(7, "printing")]
+
+
+class JournalReader(Recorder):
+    """Reads the journal file at the moment a result goes out."""
+
+    def __init__(self, kiosk):
+        super().__init__()
+        self.kiosk = kiosk
+        self.on_disk = []
+
+    def emit(self, event, data, namespace=None, callback=None):
+        if event == "print_result":
+            self.on_disk = [line["event"] for line in self.kiosk.journal_lines()]
+        super().emit(event, data, namespace, callback)
+
+
+def test_the_outcome_is_journaled_before_the_result_is_sent(kiosk):
+    agent = kiosk.start()
+    agent.sio = JournalReader(kiosk)
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    assert agent.sio.on_disk == ["printing", "printed"]
+
+
+def test_the_journal_holds_no_ticket_details_beyond_the_number(kiosk):
+    agent = kiosk.start()
+    agent._on_print_ticket(JOB)
+    run_queue(agent)
+    acknowledge_all(agent)
+    keys = {key for line in kiosk.journal_lines() for key in line}
+    assert keys <= {"job", "event", "number", "fault", "at"}
+
+
+def test_a_second_agent_on_the_same_journal_refuses_to_start(kiosk, monkeypatch):
+    kiosk.start()
+    monkeypatch.setenv("HALLQ_KIOSK_TOKEN", "token")
+    with pytest.raises(SystemExit, match="another kiosk-agent"):
+        main(["--server", "http://hall:5000", "--printer", "dummy",
+              "--journal", str(kiosk.path)])
+
+
+def test_the_journal_path_may_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("HALLQ_KIOSK_JOURNAL", "/var/lib/hallq/kiosk.journal")
+    assert parse_args(["--server", "http://x", "--token", "t", "--printer", "dummy"]).journal == \
+        "/var/lib/hallq/kiosk.journal"
 
 
 def test_the_tracking_url_falls_back_to_the_server(agent):
