@@ -7,6 +7,11 @@ called, finished or no-show, ~3% transferred), ratings for about half of the ser
 window pauses and alerts. Then times the report use case (``services.reports``, the SQL behind
 ``GET /halls/{hall}/reports`` and ``/stats``) over the whole year for each grouping, ``--runs``
 times each, and prints the median (p50) and the slowest. It prints figures; it asserts nothing.
+
+``--during`` then starts a real ``queue-server serve`` (eventlet) on the same database and issues
+tickets one after another as a kiosk, first alone, then while a manager downloads the year's
+report by service again and again: a report must not stall the kiosks (on SQLite it reads on its
+own connection, outside the process lock, in a native thread).
 """
 
 import argparse
@@ -16,6 +21,7 @@ import shlex
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -25,6 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from tests.e2e.serverproc import PASSWORD, ApiClient, ServerProcess, run_cli, server_env  # noqa
 
 from queue_server.app import create_app  # noqa: E402
 from queue_server.domain.grades import GRADES  # noqa: E402
@@ -180,6 +188,60 @@ def measure(ctx, runs: int) -> None:
               f"{statistics.median(cpu):>9.3f}s")
 
 
+def _percentile_ms(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))] * 1000
+
+
+def during_reports(url: str, directory: Path, reports_to_run: int) -> None:
+    """Ticket latency at a kiosk alone, then while the year's report runs on the same server."""
+    env = server_env(url, os.urandom(16).hex())
+    run_cli(["user", "add", "boss", "--role", "manager", "--hall", "big"], env, directory,
+            PASSWORD + "\n")
+    kiosk = run_cli(["device", "add", "bench-kiosk", "--kind", "kiosk", "--hall", "big"], env,
+                    directory).strip().splitlines()[-1]
+    server = ServerProcess(env, directory, name="bench-reports").start()
+    try:
+        with ApiClient(server.url) as api:
+            manager = api.login("boss")
+        report_path = f"/api/v1/halls/big/reports?from={YEAR}-01-01&to={YEAR}-12-31&by=service"
+        report_times, done = [], threading.Event()
+
+        def manager_downloads():
+            with ApiClient(server.url, manager, timeout=120) as api:
+                for _ in range(reports_to_run):
+                    started = time.perf_counter()
+                    status, body = api.request("GET", report_path)
+                    assert status == 200, body
+                    report_times.append(time.perf_counter() - started)
+            done.set()
+
+        def issue(api, n):
+            started = time.perf_counter()
+            status, body = api.request("POST", "/api/v1/halls/big/tickets",
+                                       {"service": chr(ord("A") + n % 20)})
+            assert status == 201, body
+            return time.perf_counter() - started
+
+        with ApiClient(server.url, kiosk) as api:
+            alone = [issue(api, n) for n in range(300)]
+            thread = threading.Thread(target=manager_downloads)
+            thread.start()
+            meanwhile, n = [], 0
+            while not done.is_set():
+                meanwhile.append(issue(api, n))
+                n += 1
+            thread.join()
+    finally:
+        server.stop()
+    print(f"kiosk issuing tickets on a live server (eventlet), {reports_to_run} year reports "
+          f"by service meanwhile (each {statistics.median(report_times):.2f} s p50 over HTTP)")
+    print(f"{'':<44}{'tickets':>10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    for name, values in (("alone", alone), ("while reports run", meanwhile)):
+        print(f"{name:<44}{len(values):>10}{_percentile_ms(values, 50):>10.1f}"
+              f"{_percentile_ms(values, 99):>10.1f}{max(values) * 1000:>10.1f}")
+
+
 def postgres_database():
     name = "hallq_bench_" + uuid.uuid4().hex[:10]
     admin = create_engine("postgresql+psycopg2://postgres@127.0.0.1:5432/postgres",
@@ -200,6 +262,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="a fresh PostgreSQL database")
     parser.add_argument("--per-day", type=int, default=1000, help="tickets a working day")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each report")
+    parser.add_argument("--during", type=int, default=0, metavar="N",
+                        help="then time a kiosk on a live server while N year reports run")
     args = parser.parse_args()
     drop = None
     with tempfile.TemporaryDirectory() as directory:
@@ -212,6 +276,8 @@ def main() -> None:
             ctx = build(url, args.per_day)
             measure(ctx, args.runs)
             ctx.db.dispose()
+            if args.during:
+                during_reports(url, Path(directory), args.during)
         finally:
             if drop:
                 drop()
