@@ -5,6 +5,9 @@ The kiosk page is paired to its kiosk device by opening ``/kiosk/{hall}?token=KI
 the page keeps the token in localStorage and removes it from the address bar. It issues tickets
 through the public API with that token and listens on the ``/kiosk`` namespace for print results,
 printer faults and card reads.
+
+Both pages are rendered in the language of ``?lang=`` (Chinese by default) and carry both
+languages' catalogs for their scripts, whose language button switches without a reload.
 """
 
 import secrets
@@ -20,6 +23,7 @@ from queue_server.services.accounts import forbidden
 
 bp = Blueprint("kiosk", __name__, template_folder="templates", static_folder="static",
                static_url_path="/kiosk-static")
+bp.before_request(i18n.use_kiosk_catalogs)
 
 # How long the result screen and the other screens stay before the page returns to its start.
 RESULT_IDLE_S = 30
@@ -44,15 +48,15 @@ def kiosk_page(hall):
         "allow_priority": bool(info.options.get("allow_priority", False)),
         "demo_swipe": settings.swipe_dir() is not None,
         "result_idle_s": RESULT_IDLE_S, "idle_s": IDLE_S, "print_timeout_s": PRINT_TIMEOUT_S,
+        "lang": i18n.current_language(),
     }
-    return render_template("kiosk/kiosk.html", config=config, catalogs=i18n.catalogs(),
-                           t=i18n.text)
+    return render_template("kiosk/kiosk.html", config=config, catalogs=i18n.script_catalogs())
 
 
 @bp.get("/track/<token>")
 def track_page(token):
-    return render_template("kiosk/track.html", token=token, catalogs=i18n.catalogs(),
-                           t=i18n.text)
+    config = {"token": token, "lang": i18n.current_language()}
+    return render_template("kiosk/track.html", config=config, catalogs=i18n.script_catalogs())
 
 
 def tracking_url(token: str) -> str:
@@ -95,4 +99,5 @@ def demo_swipe(hall):
 
 
 def init_app(app) -> None:
+    i18n.init_app(app)
     app.register_blueprint(bp)

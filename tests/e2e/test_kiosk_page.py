@@ -228,7 +228,43 @@ def test_an_unreachable_server_is_a_plain_sentence(faulty_kiosk, open_page):
 def test_the_english_switch_translates_the_page(kiosk, open_page):
     page = open_kiosk(open_page, kiosk)
     page.click("#lang")
-    assert page.inner_text("h1.title") == "Choose your service"
+    screenshot(page, "kiosk-portrait-en")
+    assert (page.inner_text("h1.title"), page.inner_text("#help"), page.title().split(" · ")[0]) \
+        == ("Choose your service", "Need help? Please ask at the information desk", "Take a number")
+
+
+def test_the_page_opens_in_english_when_asked(kiosk, open_page):
+    page = open_page(kiosk.url() + "&lang=en", KIOSK_LANDSCAPE)
+    page.wait_for_selector("[data-service]:not([disabled])", timeout=TIMEOUT_MS)
+    screenshot(page, "kiosk-landscape-en")
+    assert (page.inner_text("h1.title"), page.inner_text("#lang")) == ("Choose your service", "中文")
+
+
+def test_the_english_keypad_fills_its_placeholder(kiosk, open_page):
+    page = open_kiosk(open_page, kiosk)
+    page.click("#lang")
+    page.click('[data-service="C"]')
+    page.click('[data-action="keypad"]')
+    for key in "110":
+        page.click(f'[data-key="{key}"]')
+    screenshot(page, "kiosk-keypad-en")
+    assert page.inner_text("#check") == "3 of 18 characters"
+
+
+# ---- a hall of two services: its tiles are centred -----------------------------------------
+
+@pytest.fixture
+def small_kiosk(hallq, tmp_path):
+    return Kiosk(hallq.deploy(hallq.sqlite()), tmp_path)
+
+
+def test_a_short_landscape_list_is_centred(small_kiosk, open_page):
+    page = open_kiosk(open_page, small_kiosk, KIOSK_LANDSCAPE)
+    screenshot(page, "kiosk-landscape-two-services")
+    tiles = [page.locator(f'[data-service="{code}"]').bounding_box() for code in "AB"]
+    left = tiles[0]["x"]
+    right = KIOSK_LANDSCAPE["width"] - (tiles[1]["x"] + tiles[1]["width"])
+    assert abs(left - right) <= 2
 
 
 # ---- a hall that allows priority (绿色通道) ----------------------------------------------------

@@ -1,19 +1,17 @@
 /* The touch kiosk: choose a service, (swipe the ID card), get a number, take the ticket.
-   Texts come from the catalogs the server embeds (kiosk/translations/*.json). */
+   Texts come from the gettext catalogs the server embeds (kiosk/translations): every message
+   id is a literal in a _("…") call, so that `make translations` finds it. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("kiosk-config").textContent);
   var catalogs = JSON.parse(document.getElementById("kiosk-catalogs").textContent);
   var STORAGE_KEY = "hallq.kiosk.token." + config.hall;
   var DEPARTMENTS_FROM = 13;  // this many services or more: choose the department first
-  var ERRORS = ["service_closed", "quota_exhausted", "already_waiting", "blacklisted",
-                "id_required", "invalid_id_number", "unknown_service", "unauthenticated",
-                "forbidden"];
 
   var root = document.getElementById("screen");
   var banner = document.getElementById("banner");
   var state = {
-    lang: "zh_CN", screen: "home", services: [], department: null, service: null,
+    lang: config.lang, screen: "home", services: [], department: null, service: null,
     priority: "normal", typed: "", ticket: null, print: null, error: null, cardMasked: null,
     kiosk: { agent: null, printer: { status: "unknown" } }, connected: true, paired: true,
     authorised: true
@@ -22,7 +20,7 @@
   var timers = {};
 
   // ---- text --------------------------------------------------------------------------------
-  function t(key, values) {
+  function _(key, values) {
     var text = (catalogs[state.lang] || {})[key] || catalogs.zh_CN[key] || key;
     Object.keys(values || {}).forEach(function (name) {
       text = text.split("{" + name + "}").join(String(values[name]));
@@ -36,7 +34,7 @@
   }
   function minutes(seconds) { return Math.max(1, Math.ceil(seconds / 60)); }
   function waitText(seconds) {
-    return seconds > 0 ? t("estimated_wait", { m: minutes(seconds) }) : t("estimated_wait_none");
+    return seconds > 0 ? _("estimated_wait", { m: minutes(seconds) }) : _("estimated_wait_none");
   }
   function serviceName(s) { return state.lang === "en" && s.name_en ? s.name_en : s.name; }
 
@@ -60,10 +58,10 @@
     var closed = !s.open;
     var reason = "";
     if (s.closed_reason === "quota") {
-      reason = t("closed_quota") + " · " + t("closed_quota_detail");
+      reason = _("closed_quota") + " · " + _("closed_quota_detail");
     } else if (closed) {
-      reason = t("closed_hours") + (s.hours && s.hours.length ?
-        " · " + t("closed_hours_detail", { hours: s.hours.join(", ") }) : "");
+      reason = _("closed_hours") + (s.hours && s.hours.length ?
+        " · " + _("closed_hours_detail", { hours: s.hours.join(", ") }) : "");
     }
     return '<button type="button" class="service' + (closed ? " closed" : "") + '" data-service="' +
       esc(s.code) + '"' + (closed ? ' disabled aria-disabled="true"' : "") + ">" +
@@ -71,9 +69,9 @@
       '<span class="name">' + esc(serviceName(s)) + "</span>" +
       (state.lang === "en" ? "" : '<span class="name-en">' + esc(s.name_en) + "</span>") +
       (closed ? '<span class="reason">' + esc(reason) + "</span>" :
-        '<span class="stats"><b>' + esc(t("waiting", { n: s.waiting })) + "</b> · " +
+        '<span class="stats"><b>' + esc(_("waiting", { n: s.waiting })) + "</b> · " +
         esc(waitText(s.estimated_wait_s)) + "</span>") +
-      (s.requires_id ? '<span class="badge">' + esc(t("real_name")) + "</span>" : "") +
+      (s.requires_id ? '<span class="badge">' + esc(_("real_name")) + "</span>" : "") +
       "</button>";
   }
 
@@ -88,12 +86,12 @@
   function homeScreen() {
     if (!state.paired || !state.authorised) {
       return '<div class="message"><p class="big">' +
-        esc(t(state.paired ? "unauthorized" : "unpaired")) + "</p></div>";
+        esc(state.paired ? _("unauthorized") : _("unpaired")) + "</p></div>";
     }
-    if (!state.services.length) return '<p class="loading">' + esc(t("loading")) + "</p>";
+    if (!state.services.length) return '<p class="loading">' + esc(_("loading")) + "</p>";
     var depts = departments();
     if (state.services.length >= DEPARTMENTS_FROM && depts.length > 1 && !state.department) {
-      return '<h1 class="title">' + esc(t("choose_department")) + '</h1><div class="grid">' +
+      return '<h1 class="title">' + esc(_("choose_department")) + '</h1><div class="grid">' +
         depts.map(function (d) {
           return '<button type="button" class="service dept-tile" data-department="' + esc(d) +
             '"><span class="name">' + esc(d) + "</span></button>";
@@ -102,48 +100,51 @@
     var shown = state.services.filter(function (s) {
       return !state.department || s.department === state.department;
     });
-    return '<h1 class="title">' + esc(t("choose_service")) + "</h1>" +
+    return '<h1 class="title">' + esc(_("choose_service")) + "</h1>" +
       '<div class="grid">' + shown.map(serviceCard).join("") + "</div>" +
       (state.department ? backButton() : "");
   }
 
   function backButton() {
     return '<div class="actions"><button type="button" class="secondary" data-action="home">' +
-      esc(t("home")) + "</button></div>";
+      esc(_("home")) + "</button></div>";
   }
 
   function priorityScreen() {
     return '<h1 class="title">' + esc(serviceName(state.service)) + "</h1>" +
-      '<p class="subtitle">' + esc(t("choose_priority")) + "</p>" +
+      '<p class="subtitle">' + esc(_("choose_priority")) + "</p>" +
       '<div class="choices">' +
       '<button type="button" class="choice" data-priority="normal"><span class="name">' +
-      esc(t("priority_normal")) + '</span><span class="hint">' + esc(t("priority_normal_hint")) +
+      esc(_("priority_normal")) + '</span><span class="hint">' + esc(_("priority_normal_hint")) +
       "</span></button>" +
       '<button type="button" class="choice green" data-priority="priority"><span class="name">' +
-      esc(t("priority_priority")) + '</span><span class="hint">' +
-      esc(t("priority_priority_hint")) + "</span></button></div>" + backButton();
+      esc(_("priority_priority")) + '</span><span class="hint">' +
+      esc(_("priority_priority_hint")) + "</span></button></div>" + backButton();
   }
 
   function idScreen() {
     return '<h1 class="title">' + esc(serviceName(state.service)) + "</h1>" +
       '<div class="swipe"><div class="card-icon" aria-hidden="true"><span></span></div>' +
-      '<p class="big">' + esc(t("swipe_card")) + "</p>" +
-      '<p class="hint">' + esc(t("swipe_card_hint")) + "</p>" +
-      (state.cardMasked ? '<p class="ok">' + esc(t("card_read_ok", { masked: state.cardMasked })) +
+      '<p class="big">' + esc(_("swipe_card")) + "</p>" +
+      '<p class="hint">' + esc(_("swipe_card_hint")) + "</p>" +
+      (state.cardMasked ? '<p class="ok">' + esc(_("card_read_ok", { masked: state.cardMasked })) +
         "</p>" : "") +
-      '<p class="why">' + esc(t("swipe_card_why")) + "</p></div>" +
+      '<p class="why">' + esc(_("swipe_card_why")) + "</p></div>" +
       '<div class="actions">' +
-      '<button type="button" class="secondary" data-action="home">' + esc(t("back")) + "</button>" +
+      '<button type="button" class="secondary" data-action="home">' + esc(_("back")) + "</button>" +
       (config.demo_swipe ? '<button type="button" class="secondary demo" data-action="demo-swipe">' +
-        esc(t("demo_swipe")) + "</button>" : "") +
-      '<button type="button" class="primary" data-action="keypad">' + esc(t("type_number")) +
+        esc(_("demo_swipe")) + "</button>" : "") +
+      '<button type="button" class="primary" data-action="keypad">' + esc(_("type_number")) +
       "</button></div>";
   }
 
   function keypadScreen() {
     var check = window.HallqId.checkIdNumber(state.typed);
-    var status = check === "partial" ? t("keypad_progress", { n: state.typed.length }) :
-      check === "ok" ? t("keypad_ok") : t("keypad_" + check);
+    var status = {
+      partial: _("keypad_progress", { n: state.typed.length }), ok: _("keypad_ok"),
+      bad_char: _("keypad_bad_char"), bad_area: _("keypad_bad_area"),
+      bad_date: _("keypad_bad_date"), bad_check: _("keypad_bad_check")
+    }[check];
     // The birth date is masked as soon as the next character is typed (privacy: an ID number is
     // never shown whole on a screen); the last character typed is always visible.
     var last = state.typed.length - 1;
@@ -153,84 +154,101 @@
       return [a, b, c].filter(Boolean).join(" ");
     });
     var keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "del"];
-    return '<h1 class="title">' + esc(t("keypad_title")) + "</h1>" +
+    return '<h1 class="title">' + esc(_("keypad_title")) + "</h1>" +
       '<div class="keypad-wrap"><div class="keypad-display">' +
       '<div class="typed" id="typed">' + (esc(shown) || "&nbsp;") + "</div>" +
       '<div class="check ' + (check === "ok" ? "good" : check === "partial" ? "" : "bad") +
       '" id="check">' + esc(status) + "</div>" +
-      '<p class="why">' + esc(t("swipe_card_why")) + "</p></div>" +
+      '<p class="why">' + esc(_("swipe_card_why")) + "</p></div>" +
       '<div class="keypad">' + keys.map(function (k) {
         var disabled = (k === "X" && state.typed.length !== 17) ||
           (k !== "del" && state.typed.length >= 18);
         return '<button type="button" class="key' + (k === "del" ? " del" : "") +
           '" data-key="' + k + '"' + (disabled ? " disabled" : "") + ">" +
-          (k === "del" ? esc(t("keypad_delete")) : k) + "</button>";
+          (k === "del" ? esc(_("keypad_delete")) : k) + "</button>";
       }).join("") + "</div></div>" +
       '<div class="actions">' +
-      '<button type="button" class="secondary" data-action="home">' + esc(t("back")) + "</button>" +
-      '<button type="button" class="secondary" data-action="clear">' + esc(t("keypad_clear")) +
+      '<button type="button" class="secondary" data-action="home">' + esc(_("back")) + "</button>" +
+      '<button type="button" class="secondary" data-action="clear">' + esc(_("keypad_clear")) +
       "</button>" +
       '<button type="button" class="primary" data-action="submit-id"' +
-      (check === "ok" ? "" : " disabled") + ">" + esc(t("confirm")) + "</button></div>";
+      (check === "ok" ? "" : " disabled") + ">" + esc(_("confirm")) + "</button></div>";
   }
 
   function printLine() {
-    var key = { printing: "printing", printed: "printed", failed: "print_failed",
-                unavailable: "print_unavailable" }[state.print] || "printing";
+    var text = { printed: _("printed"), failed: _("print_failed"),
+                 unavailable: _("print_unavailable") }[state.print] || _("printing");
     return '<div class="print ' + esc(state.print || "printing") + '" id="print-status">' +
-      esc(t(key)) + "</div>";
+      esc(text) + "</div>";
   }
 
   function resultScreen() {
     var ticket = state.ticket;
-    var ahead = ticket.waiting_ahead > 0 ? t("ahead", { n: ticket.waiting_ahead }) :
-      t("ahead_none");
+    var ahead = ticket.waiting_ahead > 0 ? _("ahead", { n: ticket.waiting_ahead }) :
+      _("ahead_none");
     return '<div class="result">' +
-      '<div class="result-main"><div class="label">' + esc(t("your_number")) + "</div>" +
+      '<div class="result-main"><div class="label">' + esc(_("your_number")) + "</div>" +
       '<div class="number" id="ticket-number">' + esc(ticket.number) + "</div>" +
       '<div class="service-name">' + esc(state.lang === "en" && state.service.name_en ?
         state.service.name_en : ticket.service_name) +
-      (ticket.priority === "priority" ? ' <span class="badge green">' + esc(t("priority_badge")) +
+      (ticket.priority === "priority" ? ' <span class="badge green">' + esc(_("priority_badge")) +
         "</span>" : "") + "</div>" +
       '<div class="ahead">' + esc(ahead) + "</div>" +
       '<div class="wait">' + esc(waitText(ticket.estimated_wait_s)) + "</div>" +
       printLine() + "</div>" +
       '<div class="result-side"><img class="qr" alt="" src="/track/' +
       encodeURIComponent(ticket.track_token) + '/qr.svg">' +
-      '<div class="qr-caption">' + esc(t("scan_to_track")) + "</div>" +
-      '<p class="next">' + esc(t("next_steps")) + "</p></div></div>" +
+      '<div class="qr-caption">' + esc(_("scan_to_track")) + "</div>" +
+      '<p class="next">' + esc(_("next_steps")) + "</p></div></div>" +
       '<div class="actions"><span class="countdown" id="countdown"></span>' +
-      '<button type="button" class="primary" data-action="home">' + esc(t("done")) +
+      '<button type="button" class="primary" data-action="home">' + esc(_("done")) +
       "</button></div>";
   }
 
+  // A refusal in words, by the API's error code; worded when shown, in the language of the moment.
+  function refusal(error) {
+    var details = error.details || {};
+    if (error.code === "already_waiting" && details.number) {
+      return _("error_already_waiting", { number: details.number });
+    }
+    return {
+      service_closed: _("error_service_closed"), quota_exhausted: _("error_quota_exhausted"),
+      already_waiting: _("error_already_waiting_plain"), blacklisted: _("error_blacklisted"),
+      id_required: _("error_id_required"), invalid_id_number: _("error_invalid_id_number"),
+      unknown_service: _("error_unknown_service"), unauthenticated: _("error_unauthenticated"),
+      forbidden: _("error_forbidden"), unreachable: _("error_unreachable")
+    }[error.code] || _("error_other");
+  }
+
   function errorScreen() {
-    return '<div class="message error"><p class="label">' + esc(t("error_title")) + "</p>" +
-      '<p class="big" id="error-text">' + esc(state.error) + "</p></div>" + backButton();
+    return '<div class="message error"><p class="label">' + esc(_("error_title")) + "</p>" +
+      '<p class="big" id="error-text">' + esc(refusal(state.error)) + "</p></div>" +
+      backButton();
   }
 
   function issuingScreen() {
     return '<div class="message"><div class="spinner"></div><p class="big">' +
-      esc(t("issuing")) + "</p></div>";
+      esc(_("issuing")) + "</p></div>";
   }
 
   var SCREENS = { home: homeScreen, priority: priorityScreen, id: idScreen, keypad: keypadScreen,
                   issuing: issuingScreen, result: resultScreen, error: errorScreen };
 
   function render() {
-    document.documentElement.lang = state.lang === "en" ? "en" : "zh-CN";
+    document.documentElement.lang = state.lang.replace("_", "-");
+    document.title = _("page_title") + " · " + config.name;
     document.body.dataset.screen = state.screen;
     root.innerHTML = SCREENS[state.screen]();
-    document.getElementById("lang").textContent = t("switch_language");
-    document.getElementById("help").textContent = t("help");
+    document.getElementById("lang").textContent = _("switch_language");
+    document.getElementById("help").textContent = _("help");
     renderBanner();
   }
 
   function renderBanner() {
     var text = "";
-    if (!state.connected) text = t("offline_banner");
+    if (!state.connected) text = _("offline_banner");
     else if (state.kiosk.agent === false || ["paper_out", "offline"].indexOf(
-      state.kiosk.printer.status) >= 0) text = t("printer_down_banner");
+      state.kiosk.printer.status) >= 0) text = _("printer_down_banner");
     banner.hidden = !text || state.screen === "result";
     banner.textContent = text;
   }
@@ -245,14 +263,14 @@
   function armIdle() {
     clearTimeout(timers.idle);
     clearInterval(timers.countdown);
-    if (state.screen === "home" && !state.department && state.lang === "zh_CN") return;
+    if (state.screen === "home" && !state.department && state.lang === config.lang) return;
     var seconds = state.screen === "result" ? config.result_idle_s : config.idle_s;
     var until = Date.now() + seconds * 1000;
     timers.idle = setTimeout(goHome, seconds * 1000);
     if (state.screen === "result") {
       var tick = function () {
         var el = document.getElementById("countdown");
-        if (el) el.textContent = t("returning", { s: Math.max(0, Math.ceil((until - Date.now()) / 1000)) });
+        if (el) el.textContent = _("returning", { s: Math.max(0, Math.ceil((until - Date.now()) / 1000)) });
       };
       tick();
       timers.countdown = setInterval(tick, 1000);
@@ -261,7 +279,7 @@
 
   function goHome() {
     clearTimeout(timers.print);
-    state.lang = "zh_CN";
+    state.lang = config.lang;
     state.department = null;
     state.service = null;
     state.priority = "normal";
@@ -355,14 +373,7 @@
   }
 
   function showError(code, details) {
-    if (code === "already_waiting") {
-      state.error = details && details.number ?
-        t("error_already_waiting", { number: details.number }) : t("error_already_waiting_plain");
-    } else if (code === "unreachable") {
-      state.error = t("error_unreachable");
-    } else {
-      state.error = t(ERRORS.indexOf(code) >= 0 ? "error_" + code : "error_other");
-    }
+    state.error = { code: code, details: details };
     if (code === "unauthenticated") state.authorised = false;
     show("error");
     refreshServices();
@@ -396,8 +407,9 @@
   }
 
   document.getElementById("lang").addEventListener("click", function () {
-    state.lang = state.lang === "zh_CN" ? "en" : "zh_CN";
+    state.lang = state.lang === "en" ? "zh_CN" : "en";
     render();
+    tickClock();
     armIdle();
   });
   document.addEventListener("pointerdown", function () {

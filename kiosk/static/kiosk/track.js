@@ -1,13 +1,18 @@
-/* The citizen's phone: one ticket's place in the queue, updated live. Shows nothing personal. */
+/* The citizen's phone: one ticket's place in the queue, updated live. Shows nothing personal.
+   Texts come from the gettext catalogs the server embeds (kiosk/translations): every message
+   id is a literal in a _("…") call, so that `make translations` finds it. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("track-config").textContent);
   var catalogs = JSON.parse(document.getElementById("track-catalogs").textContent);
   var LANG_KEY = "hallq.track.lang";
-  var lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh_CN";
+  // ?lang= (what the server rendered) first, then the language this phone chose last time.
+  var lang = new URLSearchParams(location.search).has("lang") ? config.lang :
+    localStorage.getItem(LANG_KEY) || config.lang;
+  if (!catalogs[lang]) lang = config.lang;
   var ticket = null, missing = false, socket = null, pending = null, updatedAt = null;
 
-  function t(key, values) {
+  function _(key, values) {
     var text = (catalogs[lang] || {})[key] || catalogs.zh_CN[key] || key;
     Object.keys(values || {}).forEach(function (name) {
       text = text.split("{" + name + "}").join(String(values[name]));
@@ -28,22 +33,27 @@
   }
 
   function statusText(ticket) {
-    if (ticket.status === "called") {
-      return t("track_status_called", { window: ticket.window_name || ticket.window });
-    }
-    return t("track_status_" + ticket.status);
+    return {
+      waiting: _("track_status_waiting"),
+      called: _("track_status_called", { window: ticket.window_name || ticket.window }),
+      done: _("track_status_done"), no_show: _("track_status_no_show"),
+      cancelled: _("track_status_cancelled")
+    }[ticket.status] || ticket.status;
   }
 
   function render() {
-    document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
-    document.getElementById("lang").textContent = t("switch_language");
+    document.documentElement.lang = lang.replace("_", "-");
+    document.title = _("track_title");
+    document.getElementById("lang").textContent = _("switch_language");
+    var loading = document.getElementById("loading");
+    if (loading) loading.textContent = _("loading");
+    document.getElementById("hall").textContent = ticket ? ticket.hall_name : _("track_title");
     var main = document.getElementById("ticket");
     if (missing) {
-      main.innerHTML = '<p class="missing">' + esc(t("track_unknown")) + "</p>";
+      main.innerHTML = '<p class="missing">' + esc(_("track_unknown")) + "</p>";
       return;
     }
     if (!ticket) return;
-    document.getElementById("hall").textContent = ticket.hall_name;
     var waiting = ticket.status === "waiting";
     main.dataset.status = ticket.status;
     main.innerHTML =
@@ -51,18 +61,18 @@
       '<div class="service">' + esc(ticket.service_name) + "</div>" +
       '<div class="status ' + esc(ticket.status) + '" id="status">' + esc(statusText(ticket)) +
       "</div>" +
-      (ticket.status === "called" ? '<p class="hint">' + esc(t("track_called_hint")) + "</p>" : "") +
+      (ticket.status === "called" ? '<p class="hint">' + esc(_("track_called_hint")) + "</p>" : "") +
       (waiting ? '<div class="figures"><div><b id="ahead">' + esc(ticket.waiting_ahead) +
-        "</b><span>" + esc(t("track_ahead_label")) + "</span></div>" +
+        "</b><span>" + esc(_("track_ahead_label")) + "</span></div>" +
         "<div><b>" + esc(ticket.estimated_wait_s > 0 ? Math.ceil(ticket.estimated_wait_s / 60) :
-          0) + "</b><span>" + esc(t("track_wait_label")) + "</span></div></div>" : "") +
-      '<p class="issued">' + esc(t("track_issued", { time: clock(ticket.issued_at) })) + "</p>" +
-      (waiting ? '<p class="advice">' + esc(t("next_steps")) + "</p>" : "");
+          0) + "</b><span>" + esc(_("track_wait_label")) + "</span></div></div>" : "") +
+      '<p class="issued">' + esc(_("track_issued", { time: clock(ticket.issued_at) })) + "</p>" +
+      (waiting ? '<p class="advice">' + esc(_("next_steps")) + "</p>" : "");
     var live = document.getElementById("live");
-    live.textContent = socket && socket.connected ? "● " + t("track_live") : t("track_reconnecting");
+    live.textContent = socket && socket.connected ? "● " + _("track_live") : _("track_reconnecting");
     live.className = socket && socket.connected ? "live on" : "live";
     document.getElementById("updated").textContent = updatedAt ?
-      t("track_updated", { time: hallClock(updatedAt, ticket.issued_at) }) : "";
+      _("track_updated", { time: hallClock(updatedAt, ticket.issued_at) }) : "";
   }
 
   function load() {
@@ -97,9 +107,10 @@
 
   document.getElementById("lang").addEventListener("click", function () {
     lang = lang === "en" ? "zh_CN" : "en";
-    localStorage.setItem(LANG_KEY, lang === "en" ? "en" : "zh_CN");
+    localStorage.setItem(LANG_KEY, lang);
     render();
   });
+  render();
   load();
   setInterval(load, 30000);  // a fallback should the live connection be blocked
 })();
