@@ -183,7 +183,9 @@ def track(ctx, token: str) -> dict:
         view = _view(ctx, conn, hall, row)
     keep = ("number", "service", "service_name", "status", "waiting_ahead", "estimated_wait_s",
             "window", "window_name", "issued_at", "called_at")
-    return dict({k: view[k] for k in keep}, hall=hall.code, hall_name=hall.name)
+    service = hall.service_by_id(row["service_id"])
+    return dict({k: view[k] for k in keep}, service_name_en=service.name_en or "",
+                hall=hall.code, hall_name=hall.name)
 
 
 def evaluate(ctx, principal, ticket_id: int, body: dict) -> dict:

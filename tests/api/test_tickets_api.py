@@ -187,6 +187,12 @@ def test_track_shows_the_queue_position(client, kiosk):
     assert (body["number"], body["status"], body["waiting_ahead"]) == ("A002", "waiting", 1)
 
 
+def test_track_names_the_service_in_both_languages(client, kiosk):
+    token = issue(client, kiosk).get_json()["track_token"]
+    body = client.get(f"/api/v1/track/{token}").get_json()
+    assert (body["service_name"], body["service_name_en"]) == ("不动产登记", "Real estate")
+
+
 def test_track_unknown_token_is_404(client):
     response = client.get("/api/v1/track/doesnotexist12345")
     assert (response.status_code, response.get_json()["error"]["code"]) == (404, "unknown_ticket")

@@ -58,7 +58,7 @@
     main.dataset.status = ticket.status;
     main.innerHTML =
       '<div class="number" id="number">' + esc(ticket.number) + "</div>" +
-      '<div class="service">' + esc(ticket.service_name) + "</div>" +
+      '<div class="service">' + esc(lang === "en" && ticket.service_name_en ? ticket.service_name_en : ticket.service_name) + "</div>" +
       '<div class="status ' + esc(ticket.status) + '" id="status">' + esc(statusText(ticket)) +
       "</div>" +
       (ticket.status === "called" ? '<p class="hint">' + esc(_("track_called_hint")) + "</p>" : "") +
