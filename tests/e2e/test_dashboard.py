@@ -4,6 +4,7 @@ past its limit shows as a red alert, live, on the open dashboard."""
 import secrets
 import sqlite3
 
+import openpyxl
 import pytest
 import requests
 import yaml
@@ -90,6 +91,30 @@ def test_reports_tab_shows_the_days_figures_and_charts(served, open_page):
     page.wait_for_timeout(500)  # charts drawn
     screenshot(page, "dashboard_reports")
     assert total.inner_text() == "6"
+
+
+def test_excel_download_carries_the_figures_on_screen(served, open_page):
+    server, hall, _ = served
+    _busy_floor(server, hall)
+    page = open_page(server.url + "/dashboard", HALL_SCREEN)
+    _sign_in(page, hall.manager)
+    page.click(".tab[data-tab=reports]")
+    page.locator("#report-table tr.total td[data-col=issued]").wait_for(timeout=15_000)
+    on_screen = {col: page.locator(f"#report-table tr.total td[data-col={col}]").inner_text()
+                 for col in ("issued", "served", "transfers")}
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as file:
+        sheet = openpyxl.load_workbook(file).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "取号数" in row)
+    total = next(row for row in rows if row[0] == "合计")
+    in_file = {col: total[header.index(title)]
+               for col, title in (("issued", "取号数"), ("served", "办结数"),
+                                  ("transfers", "转移数"))}
+    assert {col: str(value) for col, value in in_file.items()} == on_screen
+    assert in_file["issued"] == 6
 
 
 def test_dashboard_switches_to_english(served, open_page):
