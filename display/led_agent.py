@@ -9,6 +9,10 @@ the window is paused and the window's name when it is idle or closed. Every (re)
 network cut the sign shows the true state. The agent retries the first connection and every
 lost one with backoff (0.5 s doubling up to 10 s) and stops cleanly on SIGTERM or SIGINT.
 
+With ``--caller-keypad`` / ``--evaluator-keypad`` it also runs the window's keypads
+(``hardware/keypad/bridge.py``): the caller keypad with the window's caller device token
+(``--caller-token``), the evaluator keypad with its evaluator device token.
+
 The decisions (what the sign says for a window state) are the pure functions at the top.
 """
 
@@ -188,8 +192,9 @@ def parse_args(argv=None):
     parser.add_argument("--caller-keypad", default="none",
                         help="the window's caller keypad: evdev:PATH[?map=…], fake or none")
     parser.add_argument("--caller-token", default=os.environ.get("HALLQ_CALLER_TOKEN"),
-                        help="bearer token of the window's staff member or a manager "
-                             "(or HALLQ_CALLER_TOKEN)")
+                        help="the window's caller device token (queue-server device add NAME "
+                             "--kind caller --hall CODE --window N; never expires, acts for "
+                             "whoever is signed in at the window) (or HALLQ_CALLER_TOKEN)")
     parser.add_argument("--evaluator-keypad", default="none",
                         help="the window's 4/5-key evaluator: evdev:PATH[?keys=4], fake or none")
     parser.add_argument("--evaluator-token", default=os.environ.get("HALLQ_EVALUATOR_TOKEN"),

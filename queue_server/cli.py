@@ -8,6 +8,10 @@ import sys
 
 import click
 
+# The same as services.accounts.DEVICE_KINDS (a test keeps them equal); not imported from there,
+# which would load SQLAlchemy before ``serve`` can monkey-patch.
+DEVICE_KINDS = ("kiosk", "display", "led", "evaluator", "caller")
+
 
 def _settings(**overrides):
     from queue_server.settings import load_settings
@@ -106,21 +110,61 @@ def user():
     """Staff, managers and administrators."""
 
 
+def _read_photo(path):
+    """A photo file's bytes (checked by the service: JPEG/PNG/WebP by content, ≤ 512 KB)."""
+    if path is None:
+        return None
+    with open(path, "rb") as handle:
+        return handle.read(4 * 1024 * 1024)  # more than any allowed photo: refused as too big
+
+
 @user.command("add")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["staff", "manager", "admin"]), required=True)
 @click.option("--hall", "hall_code", required=True)
 @click.option("--window", "windows", type=int, multiple=True)
-@click.option("--name", "display_name", default="")
-def user_add(username, role, hall_code, windows, display_name):
+@click.option("--name", "display_name", default="", help="Name shown to citizens (张三).")
+@click.option("--staff-no", default=None, help="Staff number (工号), e.g. 0123.")
+@click.option("--photo", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Photo for the window evaluator: JPEG, PNG or WebP, at most 512 KB.")
+def user_add(username, role, hall_code, windows, display_name, staff_no, photo):
     """Add a user; the password is read from standard input."""
     from queue_server.services.accounts import add_user
 
     ctx = _context()
     hall_id = _hall_id(ctx, hall_code)
+    data = _read_photo(photo)
     password = _read_secret("Password")
-    _run(lambda: add_user(ctx, username, password, role, hall_id, windows, display_name))
+    _run(lambda: add_user(ctx, username, password, role, hall_id, windows, display_name,
+                          staff_no=staff_no, photo=data))
     click.echo(f"added {role} {username}")
+
+
+@user.command("set")
+@click.argument("username")
+@click.option("--name", "display_name", default=None, help="Name shown to citizens.")
+@click.option("--staff-no", default=None, help="Staff number (工号); '' removes it.")
+@click.option("--photo", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="New photo: JPEG, PNG or WebP, at most 512 KB.")
+@click.option("--no-photo", is_flag=True, help="Remove the photo.")
+def user_set(username, display_name, staff_no, photo, no_photo):
+    """Change a user's name, staff number or photo."""
+    from queue_server.services.profiles import set_profile
+
+    if photo and no_photo:
+        _fail("give --photo or --no-photo, not both")
+    changes = {}
+    if display_name is not None:
+        changes["display_name"] = display_name
+    if staff_no is not None:
+        changes["staff_no"] = staff_no
+    if photo or no_photo:
+        changes["photo"] = _read_photo(photo)
+    if not changes:
+        _fail("nothing to change: give --name, --staff-no, --photo or --no-photo")
+    stored = _run(lambda: set_profile(_context(), username, **changes))
+    click.echo(f"{stored['user']}: name {stored['name']}, staff no. {stored['staff_no'] or '-'}, "
+               f"photo {stored['photo'] or '-'}")
 
 
 @user.command("list")
@@ -129,7 +173,8 @@ def user_list():
 
     for row in list_users(_context()):
         windows = ",".join(map(str, row["windows"])) or "-"
-        click.echo(f"{row['username']}\t{row['role']}\thall={row['hall_id']}\twindows={windows}")
+        click.echo(f"{row['username']}\t{row['role']}\thall={row['hall_id']}\twindows={windows}"
+                   f"\tstaff_no={row['staff_no'] or '-'}\tphoto={row['photo'] or '-'}")
 
 
 @user.command("passwd")
@@ -146,14 +191,15 @@ def user_passwd(username):
 
 @main.group()
 def device():
-    """Kiosks, hall screens, LED signs and evaluators."""
+    """Kiosks, hall screens, LED signs, evaluators and caller keypads."""
 
 
 @device.command("add")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(["kiosk", "display", "led", "evaluator"]), required=True)
+@click.option("--kind", type=click.Choice(DEVICE_KINDS), required=True,
+              help="caller: a window's caller keypad; it acts for whoever is signed in there.")
 @click.option("--hall", "hall_code", required=True)
-@click.option("--window", type=int, default=None)
+@click.option("--window", type=int, default=None, help="The window (evaluator, caller).")
 @click.option("--rotate", is_flag=True, help="Give an existing device a new token.")
 def device_add(name, kind, hall_code, window, rotate):
     """Add a device and print its token (last line)."""

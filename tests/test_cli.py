@@ -107,3 +107,97 @@ def test_blacklist_add_shows_only_the_masked_number(loaded):
     result = loaded("blacklist", "add", "--hall", "h1", "--reason", "号贩子", "--days", "30",
                     stdin="11010519491231002X\n")
     assert "110105********002X" in result.output and "19491231" not in result.output
+
+
+# ---- caller keypad devices and staff profiles (工号, photo) --------------------------------
+
+def _ctx(db_url):
+    return Context(Database(db_url), load_settings({"database_url": db_url, "secret_key": "x"}))
+
+
+def test_device_kinds_offered_are_the_services_kinds():
+    from queue_server import cli
+    from queue_server.services.accounts import DEVICE_KINDS
+
+    assert cli.DEVICE_KINDS == DEVICE_KINDS
+
+
+def test_caller_device_add_prints_a_window_bound_token(loaded, db_url):
+    from queue_server.services.accounts import authenticate
+
+    result = loaded("device", "add", "caller-1", "--kind", "caller", "--hall", "h1",
+                    "--window", "1")
+    ctx = _ctx(db_url)
+    principal = authenticate(ctx, result.stdout.strip().splitlines()[-1])
+    assert (principal.role, principal.window_ids) == (
+        "caller", frozenset({ctx.halls.get("h1").window(1).id}))
+
+
+def test_caller_device_needs_a_window(loaded):
+    result = loaded("device", "add", "c", "--kind", "caller", "--hall", "h1")
+    assert result.exit_code == 2 and "window" in result.output
+
+
+def _photo(tmp_path, fmt="PNG", name="zhang.png"):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (30, 40), "#2f855a").save(out, fmt)
+    (tmp_path / name).write_bytes(out.getvalue())
+    return name
+
+
+def test_user_add_with_staff_no_name_and_photo(loaded, tmp_path, db_url):
+    from queue_server.services.profiles import profile
+
+    result = loaded("user", "add", "zhang", "--role", "staff", "--hall", "h1", "--window", "1",
+                    "--name", "张三", "--staff-no", "0123", "--photo", _photo(tmp_path),
+                    stdin="a long password\n")
+    stored = profile(_ctx(db_url), "zhang")
+    assert (result.exit_code, stored["name"], stored["staff_no"], stored["photo"]) == (
+        0, "张三", "0123", "image/png")
+
+
+def test_user_add_refuses_a_photo_that_is_not_an_image(loaded, tmp_path):
+    (tmp_path / "notes.jpg").write_text("not a photo")
+    result = loaded("user", "add", "zhang", "--role", "staff", "--hall", "h1",
+                    "--photo", "notes.jpg", stdin="a long password\n")
+    assert result.exit_code == 2 and "JPEG, PNG or WebP" in result.output
+
+
+def test_user_add_refuses_a_photo_over_512_kb(loaded, tmp_path):
+    (tmp_path / "big.png").write_bytes((tmp_path / _photo(tmp_path)).read_bytes()
+                                       + b"\0" * 600_000)
+    result = loaded("user", "add", "zhang", "--role", "staff", "--hall", "h1",
+                    "--photo", "big.png", stdin="a long password\n")
+    assert result.exit_code == 2 and "512 KB" in result.output
+
+
+def test_user_set_changes_staff_no_and_photo_later(loaded, tmp_path):
+    loaded("user", "add", "zhang", "--role", "staff", "--hall", "h1", stdin="a long password\n")
+    result = loaded("user", "set", "zhang", "--staff-no", "0456", "--photo",
+                    _photo(tmp_path, "JPEG", "zhang.jpg"))
+    listed = loaded("user", "list").output
+    assert result.exit_code == 0 and "staff_no=0456\tphoto=image/jpeg" in listed
+
+
+def test_user_set_no_photo_removes_it(loaded, tmp_path):
+    loaded("user", "add", "zhang", "--role", "staff", "--hall", "h1", "--photo",
+           _photo(tmp_path), stdin="a long password\n")
+    loaded("user", "set", "zhang", "--no-photo")
+    assert "photo=-" in loaded("user", "list").output
+
+
+def test_user_set_with_nothing_to_change_fails(loaded):
+    loaded("user", "add", "zhang", "--role", "staff", "--hall", "h1", stdin="a long password\n")
+    assert loaded("user", "set", "zhang").exit_code == 2
+
+
+def test_user_set_refuses_a_staff_number_taken_in_the_hall(loaded):
+    loaded("user", "add", "zhang", "--role", "staff", "--hall", "h1", "--staff-no", "0123",
+           stdin="a long password\n")
+    loaded("user", "add", "li", "--role", "staff", "--hall", "h1", stdin="a long password\n")
+    result = loaded("user", "set", "li", "--staff-no", "0123")
+    assert result.exit_code == 2 and "staff number" in result.output

@@ -1,17 +1,22 @@
 """Window keypads wired to the queue server, for the window's agent (``led-agent``).
 
     bridge = KeypadBridge(server, hall, window,
-                          caller=open_keypad(CALLER_SPEC, "caller"), caller_token=STAFF_TOKEN,
+                          caller=open_keypad(CALLER_SPEC, "caller"),
+                          caller_token=CALLER_DEVICE_TOKEN,
                           evaluator=open_keypad(EVAL_SPEC, "evaluator"),
                           evaluator_token=EVALUATOR_DEVICE_TOKEN)
     bridge.start(); ...; bridge.stop()
 
 A caller key posts the window action (``call-next``, ``recall``, ``finish``, ``no-show``; the
-pause key pauses, or resumes a paused window) with ``caller_token``, which must be allowed to
-act on the window (its staff member, or a manager). The evaluator keypad rates the ticket the
-server last asked about on the ``/evaluator`` namespace (``evaluation_request`` after 办结);
-a grade key with no such request, or after ``offer_s`` seconds, records nothing — rating is
-voluntary and never guessed. Only ``requests`` and python-socketio's client are used here.
+pause key pauses, or resumes a paused window) with ``caller_token``: the window's caller device
+token (``queue-server device add NAME --kind caller --hall CODE --window N``), which never
+expires and acts for whoever is signed in at the window — with nobody signed in the server
+answers 409 ``not_signed_in`` and nothing happens. A staff or manager user token works too, but
+expires (``HALLQ_TOKEN_TTL_HOURS``). The evaluator keypad rates the ticket the server last
+asked about on the ``/evaluator`` namespace (``evaluation_request`` after 办结), marked
+``channel: "keypad"``; a grade key with no such request, or after ``offer_s`` seconds, records
+nothing — rating is voluntary and never guessed. Only ``requests`` and python-socketio's
+client are used here.
 """
 
 import logging
@@ -24,6 +29,7 @@ log = logging.getLogger(__name__)
 CALLER_PATHS = {"call_next": "call-next", "recall": "recall", "finish": "finish",
                 "no_show": "no-show"}
 DEFAULT_OFFER_S = 60.0
+KEYPAD_CHANNEL = "keypad"  # how the evaluation says it came from a keypad, not the tablet
 
 Post = Callable[[str, str, dict | None], tuple[int, dict]]
 
@@ -53,12 +59,24 @@ class CallerActions:
         if action == "pause":
             status, body = self.post(self.base + "pause", self.token, {"reason": "按键暂停"})
             if status == 200 and body.get("changed") is False:  # already paused: resume
-                return self.post(self.base + "resume", self.token, None)
-            return status, body
-        status, body = self.post(self.base + CALLER_PATHS[action], self.token, None)
+                status, body = self.post(self.base + "resume", self.token, None)
+        else:
+            status, body = self.post(self.base + CALLER_PATHS[action], self.token, None)
         if status >= 400:
-            log.warning("caller key %s: %s %s", action, status, body.get("error", {}).get("code"))
+            _log_refusal(action, status, body)
         return status, body
+
+
+def _log_refusal(action: str, status: int, body: dict) -> None:
+    code = body.get("error", {}).get("code")
+    if code == "not_signed_in":
+        log.warning("caller key %s ignored: nobody is signed in at the window (窗口无人签到)",
+                    action)
+    elif status in (401, 403):
+        log.error("caller key %s refused (%s %s): --caller-token must be this window's caller "
+                  "device token", action, status, code)
+    else:
+        log.warning("caller key %s: %s %s", action, status, code)
 
 
 class EvaluatorActions:
@@ -82,7 +100,7 @@ class EvaluatorActions:
             log.info("grade key %s with no rating on offer: ignored", grade)
             return None
         return self.post(f"/api/v1/tickets/{offer[0]['ticket']}/evaluation", self.token,
-                         {"grade": grade})
+                         {"grade": grade, "channel": KEYPAD_CHANNEL})
 
 
 class KeypadBridge:
@@ -92,7 +110,7 @@ class KeypadBridge:
                  evaluator=None, evaluator_token=None, post: Post | None = None,
                  socket_factory=None):
         if caller is not None and not caller_token:
-            raise ValueError("a caller keypad needs a token allowed to act on the window")
+            raise ValueError("a caller keypad needs the window's caller device token")
         if evaluator is not None and not evaluator_token:
             raise ValueError("an evaluator keypad needs the window's evaluator device token")
         post = post or http_post(server)

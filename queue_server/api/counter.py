@@ -1,11 +1,11 @@
-"""The counter (window sign-in, the window's state, own figures), bad-review follow-up cases,
-their ledger (台账) and the GB/T 39046 evaluation export."""
+"""The counter (window sign-in, the window's state, own figures, staff photos), bad-review
+follow-up cases, their ledger (台账) and the GB/T 39046 evaluation export."""
 
 from flask import Blueprint, Response, jsonify, request
 
 from queue_server.api.request_helpers import context, json_body, signed_in
 from queue_server.domain.errors import invalid_request
-from queue_server.services import counter, evaluation_export, followup
+from queue_server.services import counter, evaluation_export, followup, profiles
 
 bp = Blueprint("counter", __name__, url_prefix="/api/v1/halls/<hall>")
 
@@ -44,6 +44,20 @@ def window_counter(hall, number):
 @bp.get("/me")
 def me(hall):
     return jsonify(counter.me(context(), signed_in(), hall))
+
+
+@bp.get("/staff-photos/<key>")
+def staff_photo(hall, key):
+    """A staff member's photo for the evaluator's idle screen; the random key is the access
+    (see ``services.profiles``), and a new photo gets a new key, so it is cached for good."""
+    data, content_type = profiles.photo(context(), hall, key)
+    response = Response(data, mimetype=content_type)
+    response.set_etag(key)
+    response.cache_control.public = True
+    response.cache_control.max_age = profiles.PHOTO_CACHE_S
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
 
 
 @bp.get("/followups")

@@ -158,7 +158,10 @@ def _paths() -> dict:
             "requestBody": {"required": True, **_json({
                 "type": "object", "required": ["grade"],
                 "properties": {"grade": {"enum": _GRADES},
-                               "comment": {"type": "string", "maxLength": 500}}})},
+                               "comment": {"type": "string", "maxLength": 500},
+                               "channel": {"enum": ["evaluator", "keypad"],
+                                           "description": "the tablet's screen (default) or "
+                                                          "its keypad"}}})},
             "responses": _responses("201", {"type": "object"}, "400", "401", "403", "404", "409")}},
     }
 
@@ -218,7 +221,8 @@ def _supervision_paths() -> dict:
 
 
 def _counter_paths() -> dict:
-    """The counter (sign-in, window state, own figures), follow-up cases, ledger, export."""
+    """The counter (sign-in, window state, own figures, staff photos), follow-up cases,
+    ledger, export."""
     bearer = [{"bearer": []}]
     case_params = [_hall_param(), {"name": "case_id", "in": "path", "required": True,
                                    "schema": {"type": "integer"}}]
@@ -277,6 +281,16 @@ def _counter_paths() -> dict:
             "security": bearer, "parameters": ranged,
             "responses": _responses("200", {"type": "array", "items": obj}, "400", "401",
                                     "403", "404")}},
+        "/api/v1/halls/{hall}/staff-photos/{key}": {"get": {
+            "summary": "a staff member's photo (JPEG, PNG or WebP) for the window evaluator; "
+                       "no token: the random key, new with each photo, is the access. Cached "
+                       "for good (immutable, ETag)",
+            "parameters": [_hall_param(), {"name": "key", "in": "path", "required": True,
+                                           "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "the photo", "content": {
+                t: {} for t in ("image/jpeg", "image/png", "image/webp")}},
+                "304": {"description": "not modified (If-None-Match)"},
+                "404": {"description": "unknown hall or photo", **_json(_ERROR)}}}},
         "/api/v1/halls/{hall}/evaluations/export": {"get": {
             "summary": "evaluations in GB/T 39046 field form (grade code 1 = 非常满意 … "
                        "5 = 非常不满意), JSON or CSV", "security": bearer, "parameters": ranged,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from display.demo import prepare_display_demo
-from queue_server.services import accounts
+from queue_server.services import accounts, profiles
 from queue_server.services.config_loader import load_config, read_config_file
 from queue_server.storage.models import users
 
@@ -21,21 +21,51 @@ PRINTED = Path("instance") / "printed"
 CARD_SWIPES = Path("instance") / "card-swipes"
 PASSWORD = "hallq-demo"
 HALL = "demo"
-USERS = [("admin", "admin", (), "系统管理员"), ("manager", "manager", (), "值班主任")] + [
-    (f"staff{n}", "staff", (n,), f"{n}号窗口工作人员") for n in range(1, 7)
+STAFF_NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"]
+USERS = [("admin", "admin", (), "系统管理员", None), ("manager", "manager", (), "值班主任", "0100")] + [
+    (f"staff{n}", "staff", (n,), name, f"01{n:02d}") for n, name in enumerate(STAFF_NAMES, 1)
 ]
+# Placeholder portraits (a made-up silhouette, not a person): background colours per window.
+PORTRAIT_COLOURS = ["#3b6fb6", "#2f855a", "#b7791f", "#805ad5", "#c05621", "#2c7a7b"]
 
 
-def _ensure_user(ctx, hall_id, username, role, windows, name) -> None:
+def placeholder_photo(colour: str) -> bytes:
+    """A 300×400 PNG silhouette on ``colour``: the demo staff's evaluator photo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (300, 400), colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((95, 70, 205, 190), fill="#f1f4f8")
+    draw.ellipse((40, 220, 260, 520), fill="#f1f4f8")
+    draw.polygon([(130, 220), (150, 300), (170, 220)], fill=colour)  # the collar
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _ensure_user(ctx, hall_id, username, role, windows, name, staff_no, photo) -> None:
     with ctx.db.read() as conn:
-        stored = conn.execute(
-            select(users.c.password_hash).where(users.c.username == username)).scalar()
-    if stored is not None:
-        # Reset a changed demo password, but do not sign everyone out on every start.
-        if not check_password_hash(stored, PASSWORD):
-            accounts.set_password(ctx, username, PASSWORD)
-    else:
-        accounts.add_user(ctx, username, PASSWORD, role, hall_id, windows, name)
+        stored = conn.execute(select(users.c.password_hash, users.c.staff_no)
+                              .where(users.c.username == username)).first()
+    if stored is None:
+        accounts.add_user(ctx, username, PASSWORD, role, hall_id, windows, name,
+                          staff_no=staff_no, photo=photo)
+        return
+    # Reset a changed demo password, but do not sign everyone out on every start.
+    if not check_password_hash(stored.password_hash, PASSWORD):
+        accounts.set_password(ctx, username, PASSWORD)
+    if stored.staff_no != staff_no:  # a demo database from before staff profiles
+        profiles.set_profile(ctx, username, display_name=name, staff_no=staff_no, photo=photo)
+
+
+def ensure_demo_users(ctx, hall) -> None:
+    """The demo logins; staff have names, staff numbers (工号) and placeholder photos."""
+    for username, role, windows, name, staff_no in USERS:
+        photo = (placeholder_photo(PORTRAIT_COLOURS[windows[0] - 1]) if role == "staff"
+                 else None)
+        _ensure_user(ctx, hall.id, username, role, windows, name, staff_no, photo)
 
 
 def _device_tokens(ctx, hall_id, wanted) -> dict[str, str]:
@@ -61,7 +91,9 @@ def start_kiosk_agent(base: str, token: str) -> subprocess.Popen:
     os.environ["HALLQ_KIOSK_SWIPE_DIR"] = str(CARD_SWIPES.resolve())
     agent = subprocess.Popen(
         [sys.executable, "-m", "kiosk.agent", "--server", base, "--printer", f"virtual:{PRINTED}",
-         "--card-reader", f"fake:{CARD_SWIPES}", "--log-level", "WARNING"],
+         "--card-reader", f"fake:{CARD_SWIPES}", "--log-level", "WARNING",
+         # in instance/, not the user's state dir: the demo rotates the kiosk token every start
+         "--journal", str(PRINTED.parent / "kiosk-agent.journal")],
         env=dict(os.environ, HALLQ_KIOSK_TOKEN=token), stdin=subprocess.DEVNULL,
         preexec_fn=_die_with_parent,
     )
@@ -84,8 +116,7 @@ def seed_demo(ctx, settings) -> list[str]:
     """Load the demo hall, reset changed demo passwords, make demo devices; say how to use."""
     load_config(ctx, read_config_file(CONFIG))
     hall = ctx.halls.get(HALL)
-    for username, role, windows, name in USERS:
-        _ensure_user(ctx, hall.id, username, role, windows, name)
+    ensure_demo_users(ctx, hall)
     wanted = [("kiosk-1", "kiosk", None), ("display-1", "display", None)] + [
         (f"evaluator-{w.number}", "evaluator", w.number) for w in hall.windows
     ]
@@ -98,7 +129,8 @@ def seed_demo(ctx, settings) -> list[str]:
         f"  Landing page     {base}/",
         f"  Services (JSON)  {base}/api/v1/halls/{HALL}/services",
         f"  OpenAPI          {base}/api/v1/openapi.json",
-        f"  Logins (password '{PASSWORD}'): admin, manager, staff1 … staff6 (staffN works window N)",
+        f"  Logins (password '{PASSWORD}'): admin, manager, staff1 … staff6 (staffN works window N;"
+        " 工号 0101 … 0106)",
         f"  Kiosk token      {tokens['kiosk-1']}",
         *prepare_display_demo(base, hall, led_window=3),
         f"  Kiosk page       {base}/kiosk/{HALL}?token={tokens['kiosk-1']}",

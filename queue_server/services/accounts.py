@@ -3,6 +3,9 @@
 Passwords are stored with a slow hash (scrypt via Werkzeug); bearer tokens, for users and devices
 alike, are random and stored only as their SHA-256. A token lookup is cached for a few seconds
 (``auth_cache_s``): a revoked device or user stops working within that time in every process.
+
+Device tokens never expire. A ``caller`` device (a window's caller keypad) belongs to one window
+and works its window actions on behalf of whoever is signed in there (``counter.window_actor``).
 """
 
 import hashlib
@@ -12,13 +15,23 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from queue_server.domain.errors import DomainError
-from queue_server.storage.models import api_tokens, devices, user_windows, users, windows
+from queue_server.services import profiles
+from queue_server.storage.models import (
+    api_tokens,
+    devices,
+    user_photos,
+    user_windows,
+    users,
+    windows,
+)
 
 ROLES = ("staff", "manager", "admin")
-DEVICE_KINDS = ("kiosk", "display", "led", "evaluator")
+DEVICE_KINDS = ("kiosk", "display", "led", "evaluator", "caller")
+WINDOW_DEVICE_KINDS = ("evaluator", "caller")  # each belongs to one window
 _DUMMY_HASH = generate_password_hash("not a password")
 
 
@@ -32,6 +45,8 @@ class Principal:
     hall_id: int | None
     window_ids: frozenset = field(default_factory=frozenset)
     name: str = ""
+    # A user acting through a window's caller device: the device, recorded with the user.
+    via_device_id: int | None = None
 
     @property
     def key(self) -> str:
@@ -43,7 +58,7 @@ class Principal:
 
     @property
     def device_id(self) -> int | None:
-        return self.id if self.kind == "device" else None
+        return self.id if self.kind == "device" else self.via_device_id
 
     def is_user(self, *roles) -> bool:
         return self.kind == "user" and self.role in roles
@@ -181,25 +196,38 @@ def _window_ids(conn, hall_id: int, numbers) -> list[int]:
     return ids
 
 
-def add_user(ctx, username, password, role, hall_id, window_numbers=(), display_name="") -> int:
+def add_user(ctx, username, password, role, hall_id, window_numbers=(), display_name="",
+             staff_no=None, photo: bytes | None = None) -> int:
+    """Add a user, with an optional staff number (工号) and photo (see ``profiles``)."""
     if role not in ROLES:
         raise DomainError("invalid_request", f"role must be one of {', '.join(ROLES)}", 400)
     if not username or len(password) < 8:
         raise DomainError("invalid_request", "a username and a password of 8+ characters", 400)
-    with ctx.db.write() as conn:
-        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+    staff_no = profiles.check_staff_no(staff_no)
+    if photo is not None:
+        profiles.check_photo(photo)
+    try:
+        with ctx.db.write() as conn:
+            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+                raise DomainError("user_exists", f"user {username} exists", 409)
+            window_ids = _window_ids(conn, hall_id, window_numbers)
+            user_id = conn.execute(
+                insert(users).values(
+                    username=username, role=role,
+                    password_hash=generate_password_hash(password,
+                                                         ctx.settings.password_hash_method),
+                    hall_id=hall_id, display_name=display_name or username, active=True,
+                    created_at=ctx.clock(), staff_no=staff_no,
+                ).returning(users.c.id)
+            ).scalar_one()
+            for window_id in window_ids:
+                conn.execute(insert(user_windows).values(user_id=user_id, window_id=window_id))
+            if photo is not None:
+                profiles.store_photo(conn, user_id, photo, ctx.clock())
+    except IntegrityError:  # a racing insert: the unique username or (hall, staff number)
+        if staff_no is None:
             raise DomainError("user_exists", f"user {username} exists", 409)
-        window_ids = _window_ids(conn, hall_id, window_numbers)
-        user_id = conn.execute(
-            insert(users).values(
-                username=username, role=role,
-                password_hash=generate_password_hash(password, ctx.settings.password_hash_method),
-                hall_id=hall_id, display_name=display_name or username, active=True,
-                created_at=ctx.clock(),
-            ).returning(users.c.id)
-        ).scalar_one()
-        for window_id in window_ids:
-            conn.execute(insert(user_windows).values(user_id=user_id, window_id=window_id))
+        raise profiles.staff_no_taken()
     return user_id
 
 
@@ -220,7 +248,10 @@ def set_password(ctx, username, password) -> None:
 
 def list_users(ctx) -> list[dict]:
     with ctx.db.read() as conn:
-        rows = conn.execute(select(users).order_by(users.c.username)).mappings().all()
+        rows = conn.execute(
+            select(users, user_photos.c.content_type.label("photo"))
+            .outerjoin(user_photos, user_photos.c.user_id == users.c.id)
+            .order_by(users.c.username)).mappings().all()
         links = conn.execute(
             select(user_windows.c.user_id, windows.c.number)
             .join(windows, windows.c.id == user_windows.c.window_id)
@@ -230,7 +261,8 @@ def list_users(ctx) -> list[dict]:
         numbers.setdefault(user_id, []).append(number)
     return [
         {"username": r["username"], "role": r["role"], "hall_id": r["hall_id"],
-         "windows": sorted(numbers.get(r["id"], [])), "active": r["active"]}
+         "windows": sorted(numbers.get(r["id"], [])), "active": r["active"],
+         "name": r["display_name"], "staff_no": r["staff_no"], "photo": r["photo"]}
         for r in rows
     ]
 
@@ -239,8 +271,9 @@ def add_device(ctx, name, kind, hall_id, window_number=None, rotate=False) -> st
     """Create a device (or, with ``rotate``, give an existing one a new token); returns the token."""
     if kind not in DEVICE_KINDS:
         raise DomainError("invalid_request", f"kind must be one of {', '.join(DEVICE_KINDS)}", 400)
-    if kind == "evaluator" and window_number is None:
-        raise DomainError("invalid_request", "an evaluator belongs to a window (--window)", 400)
+    if kind in WINDOW_DEVICE_KINDS and window_number is None:
+        raise DomainError("invalid_request", f"a {kind} device belongs to a window (--window)",
+                          400)
     token = new_token()
     with ctx.db.write() as conn:
         window_id = _window_ids(conn, hall_id, [window_number])[0] if window_number else None

@@ -15,7 +15,7 @@ from queue_server.domain.errors import DomainError, invalid_request
 from queue_server.domain.numbering import local_day
 from queue_server.domain.tickets import check_recall, next_status
 from queue_server.services import queues
-from queue_server.services.accounts import require_window_actor
+from queue_server.services.counter import window_actor
 from queue_server.services.context import Event
 from queue_server.storage.types import Timestamp
 from queue_server.storage.models import ticket_events, tickets, window_events, windows
@@ -171,14 +171,15 @@ def _called_event(hall, window, ticket, recall: bool, now) -> Event:
 
 
 def _prepare(ctx, principal, hall_code, window_number):
+    """The hall, the window, now, and who acts (a caller keypad acts for the signed-in person)."""
     hall = ctx.halls.get(hall_code)
     window = hall.window(window_number)
-    require_window_actor(principal, hall.id, window.id)
-    return hall, window, ctx.clock()
+    actor = window_actor(ctx, principal, hall, window)
+    return hall, window, ctx.clock(), actor
 
 
 def call_next(ctx, principal, hall_code: str, window_number: int) -> dict:
-    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    hall, window, now, principal = _prepare(ctx, principal, hall_code, window_number)
     events = []
     with ctx.db.write() as conn:
         window_row = _locked_window(conn, window.id)
@@ -207,7 +208,7 @@ def call_next(ctx, principal, hall_code: str, window_number: int) -> dict:
 
 
 def recall(ctx, principal, hall_code: str, window_number: int) -> dict:
-    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    hall, window, now, principal = _prepare(ctx, principal, hall_code, window_number)
     with ctx.db.write() as conn:
         current = _current_ticket(conn, _locked_window(conn, window.id))
         if current is None or current["status"] != "called":
@@ -224,7 +225,7 @@ def recall(ctx, principal, hall_code: str, window_number: int) -> dict:
 
 
 def _end_current(ctx, principal, hall_code, window_number, action) -> dict:
-    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    hall, window, now, principal = _prepare(ctx, principal, hall_code, window_number)
     with ctx.db.write() as conn:
         current = _current_ticket(conn, _locked_window(conn, window.id))
         if current is None or current["status"] != "called":
@@ -272,7 +273,7 @@ def _check_not_waiting(conn, service_id: int, id_hash: str) -> None:
 def transfer(ctx, principal, hall_code: str, window_number: int, body: dict) -> dict:
     """Send the current ticket to another service's queue or to one window; it keeps its place
     in time (``queued_at``) and its number, and waits again."""
-    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    hall, window, now, principal = _prepare(ctx, principal, hall_code, window_number)
     service, target_window = _transfer_target(hall, window, body)
     with ctx.db.write() as conn:
         current = _current_ticket(conn, _locked_window(conn, window.id))
@@ -296,7 +297,7 @@ def transfer(ctx, principal, hall_code: str, window_number: int, body: dict) -> 
 
 def set_paused(ctx, principal, hall_code: str, window_number: int, paused: bool,
                reason=None) -> dict:
-    hall, window, now = _prepare(ctx, principal, hall_code, window_number)
+    hall, window, now, principal = _prepare(ctx, principal, hall_code, window_number)
     if reason is not None and (not isinstance(reason, str) or len(reason) > 200):
         raise invalid_request("reason must be a string of at most 200 characters")
     state = "paused" if paused else "open"

@@ -5,6 +5,10 @@ and the partial unique indexes on open sessions refuse a second one, however the
 Every sign-in and sign-out stays in ``window_sessions`` (who, where, from when to when, why it
 ended). A manager may take a window over (``take_over``): the other person's session ends with
 the reason ``taken_over``.
+
+A window's caller keypad has a device token of kind ``caller``; its window actions count as done
+by whoever is signed in at its window (``window_actor``), so the tickets, the event log, the
+reports and the evaluator name the person who served.
 """
 
 from datetime import timedelta
@@ -16,21 +20,25 @@ from queue_server.domain.errors import DomainError
 from queue_server.domain.grades import is_bad
 from queue_server.domain.numbering import local_day, local_midnight_utc
 from queue_server.realtime.protocol import SESSION_CHANGED
-from queue_server.services import queues
-from queue_server.services.accounts import forbidden, require_window_actor
+from queue_server.services import profiles, queues
+from queue_server.services.accounts import Principal, forbidden, require_window_actor
 from queue_server.services.context import Event
 from queue_server.storage.models import (
     evaluations,
     ticket_events,
     tickets,
+    user_photos,
     users,
     window_sessions,
     windows,
 )
 
+
 def _open_session(conn, **where):
-    query = (select(window_sessions, users.c.display_name, users.c.username)
+    query = (select(window_sessions, users.c.display_name, users.c.username, users.c.role,
+                    users.c.active, users.c.staff_no, user_photos.c.key.label("photo_key"))
              .join(users, users.c.id == window_sessions.c.user_id)
+             .outerjoin(user_photos, user_photos.c.user_id == window_sessions.c.user_id)
              .where(window_sessions.c.ended_at.is_(None)))
     for column, value in where.items():
         query = query.where(window_sessions.c[column] == value)
@@ -119,7 +127,30 @@ def signed_in_user(conn, window_id: int) -> dict | None:
     if row is None:
         return None
     return {"user_id": row["user_id"], "user": row["username"],
-            "name": row["display_name"] or row["username"], "since": row["started_at"]}
+            "name": row["display_name"] or row["username"], "since": row["started_at"],
+            "role": row["role"], "active": row["active"], "staff_no": row["staff_no"],
+            "photo_key": row["photo_key"]}
+
+
+def window_actor(ctx, principal, hall, window) -> Principal:
+    """Who does a window action (call, recall, finish, no-show, transfer, pause, resume).
+
+    A user allowed at the window acts as themselves. The window's caller device (a keypad)
+    acts for the person signed in there — recorded as that person, with the device alongside —
+    and for nobody when nobody is: 409 ``not_signed_in``. It never acts on another window.
+    """
+    if principal is None or not principal.is_device("caller"):
+        require_window_actor(principal, hall.id, window.id)
+        return principal
+    if principal.hall_id != hall.id or window.id not in principal.window_ids:
+        raise forbidden("this caller device belongs to another window")
+    with ctx.db.read() as conn:
+        staff = signed_in_user(conn, window.id)
+    if staff is None or not staff["active"]:
+        raise DomainError("not_signed_in", "nobody is signed in at this window (窗口无人签到); "
+                          "the caller keypad works while a staff member is signed in", 409)
+    return Principal("user", staff["user_id"], staff["role"], hall.id, frozenset({window.id}),
+                     staff["name"], via_device_id=principal.id)
 
 
 def is_signed_in(conn, window_id: int) -> bool:
@@ -265,11 +296,17 @@ def me(ctx, principal, hall_code: str) -> dict:
     allowed = [w for w in hall.windows if manages or w.id in principal.window_ids]
     now = ctx.clock()
     with ctx.db.read() as conn:
-        with_user = conn.execute(select(users.c.username, users.c.display_name)
-                                 .where(users.c.id == principal.id)).one()
+        with_user = conn.execute(
+            select(users.c.username, users.c.display_name, users.c.staff_no,
+                   user_photos.c.key.label("photo_key"))
+            .outerjoin(user_photos, user_photos.c.user_id == users.c.id)
+            .where(users.c.id == principal.id)).one()
         session = _open_session(conn, user_id=principal.id)
         figures = _figures(conn, hall, principal.id, now)
     return {"user": with_user.username, "name": with_user.display_name or with_user.username,
+            "staff_no": with_user.staff_no,
+            "photo_url": profiles.photo_url(hall.code, with_user.photo_key)
+            if principal.hall_id == hall.id else None,
             "role": principal.role, "hall": hall.code, "hall_name": hall.name,
             "timezone": hall.timezone,
             "windows": [{"number": w.number, "name": w.name} for w in allowed],
@@ -317,6 +354,14 @@ def evaluation_request(ctx, hall, ticket_id: int) -> dict | None:
                                                      row["display_name"] or row["username"])
 
 
+def _staff_card(hall, staff) -> dict | None:
+    """What the evaluator's idle screen shows of the person at the window (亮证上岗)."""
+    if staff is None:
+        return None
+    return {"name": staff["name"], "user": staff["user"], "staff_no": staff["staff_no"],
+            "photo_url": profiles.photo_url(hall.code, staff["photo_key"])}
+
+
 def evaluator_state(ctx, hall, window) -> dict:
     """The evaluator's idle screen (window, who is signed in) and a rating still on offer."""
     now = ctx.clock()
@@ -326,6 +371,5 @@ def evaluator_state(ctx, hall, window) -> dict:
             tickets.c.window_id == window.id,
             tickets.c.finished_at >= now - timedelta(seconds=EVALUATION_OFFER_S)])
     return {"hall": hall.code, "hall_name": hall.name, "window": window.number,
-            "window_name": window.name,
-            "staff": None if staff is None else {"name": staff["name"], "user": staff["user"]},
+            "window_name": window.name, "staff": _staff_card(hall, staff),
             "pending": pending[0] if pending else None, "now": queues.local_iso(now, hall)}

@@ -1,10 +1,15 @@
 """Evaluations in the field form of GB/T 39046-2020 (政务服务平台基础数据规范), CSV and JSON.
 
-Fields: case number (办件编号), channel (评价渠道), evaluator (评价人), time (评价时间), grade code
-(评价等级代码) with its direction stated, text (评价内容) and region (行政区划代码, the hall option
-``region_code``). The grade code is GB/T 39046's: **1 = 非常满意 … 5 = 非常不满意** (the opposite of
-several provincial upload APIs, which count 1 = 非常不满意); the direction is written into the
-JSON header and into the CSV column title, so nobody has to guess.
+Fields: case number (办件编号), channel code and name (评价渠道), evaluator (评价人), time (评价时间),
+grade code (评价等级代码) with its direction stated, text (评价内容) and region (行政区划代码, the hall
+option ``region_code``). The grade code is GB/T 39046's: **1 = 非常满意 … 5 = 非常不满意** (the
+opposite of several provincial upload APIs, which count 1 = 非常不满意); the direction is written
+into the JSON header and into the CSV column title, so nobody has to guess.
+
+The channel code is the national 好差评 data interface's 评价渠道 (``pf``): 1 = PC端, 2 = 移动端,
+3 = App端, 4 = 政务大厅平板电脑端, 5 = 政务大厅其他终端, 6 = 电话, 7 = 短信. A window evaluator
+tablet is 4, an evaluator keypad 5, a QR code scanned with a phone 2; the table is stated in the
+JSON header and the CSV column title in the same way.
 
 The citizen rates anonymously at the window: the evaluator field names the channel's device and
 the ticket, never a person (no ID number is ever exported).
@@ -25,15 +30,28 @@ from queue_server.storage.models import devices, evaluations, tickets, users
 
 STANDARD = "GB/T 39046-2020"
 GRADE_DIRECTION = "1 = 非常满意 (very satisfied) … 5 = 非常不满意 (very dissatisfied)"
-CHANNEL_LABELS_ZH = {"evaluator": "窗口评价器", "qr": "二维码", "mobile": "移动端",
-                     "web": "网上办事大厅", "sms": "短信"}
+# 评价渠道 (pf) of the national 好差评 data interface.
+CHANNEL_NAMES = {1: "PC端", 2: "移动端", 3: "App端", 4: "政务大厅平板电脑端",
+                 5: "政务大厅其他终端", 6: "电话", 7: "短信"}
+CHANNEL_CODE_TABLE = ", ".join(f"{code} = {name}" for code, name in CHANNEL_NAMES.items())
+# Our channels (``evaluations.channel``) → pf.
+CHANNEL_CODES = {"evaluator": 4, "keypad": 5, "qr": 2, "mobile": 2, "app": 3, "web": 1,
+                 "phone": 6, "sms": 7}
 FIELDS = [
-    ("case_number", "办件编号"), ("channel", "评价渠道"), ("evaluator", "评价人"),
+    ("case_number", "办件编号"),
+    ("channel_code", "评价渠道代码(pf: " + CHANNEL_CODE_TABLE.replace(" = ", "=") + ")"),
+    ("channel_name", "评价渠道"), ("evaluator", "评价人"),
     ("evaluated_at", "评价时间"),
     ("grade_code", "评价等级代码(GB/T 39046: 1=非常满意 … 5=非常不满意)"),
     ("grade_name", "评价等级"), ("text", "评价内容"), ("region_code", "行政区划代码"),
     ("service", "事项"), ("department", "部门"), ("window", "窗口"), ("staff", "工作人员"),
 ]
+
+
+def channel(stored: str) -> tuple[int | None, str]:
+    """The pf code and its name for a stored channel; an unknown channel keeps its own name."""
+    code = CHANNEL_CODES.get(stored)
+    return code, CHANNEL_NAMES[code] if code else stored
 
 
 def case_number(hall, row) -> str:
@@ -63,9 +81,10 @@ def records(ctx, principal, hall_code: str, date_from=None, date_to=None) -> dic
     for row in rows:
         service = hall.service_by_id(row["service_id"])
         window = hall.window_by_id(row["window_id"])
+        channel_code, channel_name = channel(row["channel"])
         result.append({
             "case_number": case_number(hall, row),
-            "channel": CHANNEL_LABELS_ZH.get(row["channel"], row["channel"]),
+            "channel_code": channel_code, "channel_name": channel_name,
             "evaluator": f"匿名({row['device_name'] or row['channel']})",
             "evaluated_at": queues.local_iso(row["created_at"], hall),
             "grade_code": gbt39046_code(row["grade"]), "grade_name": LABELS_ZH[row["grade"]],
@@ -73,7 +92,8 @@ def records(ctx, principal, hall_code: str, date_from=None, date_to=None) -> dic
             "department": service.department, "window": window.name if window else "",
             "staff": row["staff_name"] or "",
         })
-    return {"standard": STANDARD, "grade_code_direction": GRADE_DIRECTION, "hall": hall.code,
+    return {"standard": STANDARD, "grade_code_direction": GRADE_DIRECTION,
+            "channel_code_table": CHANNEL_CODE_TABLE, "hall": hall.code,
             "from": start.isoformat(), "to": end.isoformat(), "records": result}
 
 

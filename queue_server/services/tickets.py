@@ -188,18 +188,26 @@ def track(ctx, token: str) -> dict:
                 hall=hall.code, hall_name=hall.name)
 
 
+# How the citizen rated at the window: the evaluator tablet's screen or its keypad.
+EVALUATION_CHANNELS = ("evaluator", "keypad")
+
+
 def evaluate(ctx, principal, ticket_id: int, body: dict) -> dict:
     """Record the citizen's rating of a finished ticket, from the evaluator at its window."""
     grade = grade_rules.parse_grade(body.get("grade"))
     comment = body.get("comment")
     if comment is not None and (not isinstance(comment, str) or len(comment) > 500):
         raise invalid_request("comment must be a string of at most 500 characters")
+    channel = body.get("channel", "evaluator")
+    if channel not in EVALUATION_CHANNELS:
+        raise invalid_request(f"channel must be one of: {', '.join(EVALUATION_CHANNELS)}")
     if principal is None:
         from queue_server.services.accounts import unauthenticated
 
         raise unauthenticated()
     try:
-        row, evaluation_id = _save_evaluation(ctx, principal, ticket_id, grade, comment)
+        row, evaluation_id = _save_evaluation(ctx, principal, ticket_id, grade, comment,
+                                               channel)
     except IntegrityError:  # a concurrent rating of the same ticket won
         raise DomainError("already_evaluated", "this ticket has been rated already", 409)
     hall = ctx.halls.by_id(row["hall_id"])
@@ -207,7 +215,7 @@ def evaluate(ctx, principal, ticket_id: int, body: dict) -> dict:
             "bad": grade_rules.is_bad(grade), "created_at": queues.local_iso(ctx.clock(), hall)}
 
 
-def _save_evaluation(ctx, principal, ticket_id, grade, comment):
+def _save_evaluation(ctx, principal, ticket_id, grade, comment, channel):
     now = ctx.clock()
     with ctx.db.write() as conn:
         row = conn.execute(select(tickets).where(tickets.c.id == ticket_id)).mappings().first()
@@ -224,7 +232,7 @@ def _save_evaluation(ctx, principal, ticket_id, grade, comment):
         evaluation_id = conn.execute(insert(evaluations).values(
             ticket_id=ticket_id, hall_id=row["hall_id"], service_id=row["service_id"],
             window_id=row["window_id"], staff_user_id=row["staff_user_id"],
-            device_id=principal.device_id, channel="evaluator", grade=grade, comment=comment,
+            device_id=principal.device_id, channel=channel, grade=grade, comment=comment,
             created_at=now,
         ).returning(evaluations.c.id)).scalar_one()
         conn.execute(insert(ticket_events).values(

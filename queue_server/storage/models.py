@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -88,6 +89,8 @@ class WindowService(Base):
 
 class User(Base):
     __tablename__ = "users"
+    # Added by migration 0005 (staff profile): a staff number (工号) is unique within a hall.
+    __table_args__ = (Index("uq_users_hall_staff_no", "hall_id", "staff_no", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -96,6 +99,23 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(100), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at = mapped_column(Timestamp, nullable=False)
+    staff_no: Mapped[str | None] = mapped_column(String(20), nullable=True)  # 工号, "0123"
+
+
+class UserPhoto(Base):
+    """A staff member's photo for the window evaluator (migration 0005), kept apart from
+    ``users`` so that signing in and token checks never read the image bytes.
+
+    ``key`` is random and changes with every new photo: the photo's URL names it, so the URL
+    cannot be guessed from a user id and may be cached for good.
+    """
+
+    __tablename__ = "user_photos"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))  # image/jpeg, image/png, image/webp
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at = mapped_column(Timestamp, nullable=False)
 
 
 class UserWindow(Base):
@@ -119,7 +139,7 @@ class Device(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     name: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(12))  # kiosk / display / led / evaluator
+    kind: Mapped[str] = mapped_column(String(12))  # kiosk / display / led / evaluator / caller
     window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at = mapped_column(Timestamp, nullable=False)
@@ -290,6 +310,7 @@ windows = Window.__table__
 window_services = WindowService.__table__
 users = User.__table__
 user_windows = UserWindow.__table__
+user_photos = UserPhoto.__table__
 api_tokens = ApiToken.__table__
 devices = Device.__table__
 tickets = Ticket.__table__

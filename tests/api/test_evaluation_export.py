@@ -1,11 +1,18 @@
-"""The GB/T 39046 field form of evaluations: fields, grade codes and their stated direction."""
+"""The GB/T 39046 field form of evaluations: fields, grade codes and their stated direction,
+channel codes (评价渠道 pf of the national 好差评 interface) and their stated table."""
 
 import csv
 import io
 
 import pytest
+from sqlalchemy import update
 
+from queue_server.services.evaluation_export import CHANNEL_CODES, channel
+from queue_server.storage.models import evaluations
 from tests.api.counter_helpers import rate, serve_one, set_hall_options
+
+CHANNEL_COLUMN = ("评价渠道代码(pf: 1=PC端, 2=移动端, 3=App端, 4=政务大厅平板电脑端, "
+                  "5=政务大厅其他终端, 6=电话, 7=短信)")
 
 EXPORT = "/api/v1/halls/h1/evaluations/export?from=2026-03-01&to=2026-03-31"
 
@@ -23,8 +30,8 @@ def rated(client, ctx, accts, kiosk):
 
 def test_json_export_has_the_standard_fields(client, rated, manager):
     record = client.get(EXPORT, headers=manager).get_json()["records"][0]
-    assert set(record) >= {"case_number", "channel", "evaluator", "evaluated_at", "grade_code",
-                           "text", "region_code"}
+    assert set(record) >= {"case_number", "channel_code", "channel_name", "evaluator",
+                           "evaluated_at", "grade_code", "grade_name", "text", "region_code"}
 
 
 def test_grade_codes_run_from_1_very_satisfied_to_5_very_dissatisfied(client, rated, manager):
@@ -70,3 +77,63 @@ def test_export_outside_the_range_is_empty(client, rated, manager):
 def test_staff_cannot_export(client, rated, accts):
     staff = accts.user("staff", windows=(1,))
     assert client.get(EXPORT, headers=staff).status_code == 403
+
+
+def test_window_evaluator_ratings_are_channel_4_hall_tablet(client, rated, manager):
+    records = client.get(EXPORT, headers=manager).get_json()["records"]
+    assert {(r["channel_code"], r["channel_name"]) for r in records} == {(4, "政务大厅平板电脑端")}
+
+
+def test_json_export_states_the_channel_code_table(client, rated, manager):
+    table = client.get(EXPORT, headers=manager).get_json()["channel_code_table"]
+    assert table == ("1 = PC端, 2 = 移动端, 3 = App端, 4 = 政务大厅平板电脑端, 5 = 政务大厅其他终端, "
+                     "6 = 电话, 7 = 短信")
+
+
+def test_csv_has_the_channel_code_column_with_its_table_and_a_name_column(client, rated,
+                                                                          manager):
+    text = client.get(EXPORT + "&format=csv", headers=manager).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [(r[CHANNEL_COLUMN], r["评价渠道"]) for r in rows] == [("4", "政务大厅平板电脑端")] * 2
+
+
+@pytest.mark.parametrize("stored,code,name", [
+    ("evaluator", 4, "政务大厅平板电脑端"), ("keypad", 5, "政务大厅其他终端"), ("qr", 2, "移动端"),
+    ("mobile", 2, "移动端"), ("web", 1, "PC端"), ("sms", 7, "短信"), ("app", 3, "App端"),
+    ("phone", 6, "电话")])
+def test_our_channels_map_to_the_national_codes(stored, code, name):
+    assert channel(stored) == (code, name)
+
+
+def test_every_channel_code_is_one_of_the_seven():
+    assert set(CHANNEL_CODES.values()) <= set(range(1, 8))
+
+
+def test_stored_keypad_channel_is_exported_as_5(client, ctx, rated, manager):
+    with ctx.db.write() as conn:
+        conn.execute(update(evaluations).values(channel="keypad"))
+    records = client.get(EXPORT, headers=manager).get_json()["records"]
+    assert [r["channel_code"] for r in records] == [5, 5]
+
+
+def test_a_rating_from_the_evaluator_keypad_exports_as_channel_5(client, ctx, accts, kiosk,
+                                                                 manager):
+    staff = accts.user("staff", windows=(1,))
+    evaluator = accts.device("evaluator", window=1)
+    ticket = serve_one(client, kiosk, staff)
+    answer = client.post(f"/api/v1/tickets/{ticket['id']}/evaluation", headers=evaluator,
+                         json={"grade": "satisfied", "channel": "keypad"})
+    assert answer.status_code == 201
+    record = client.get(EXPORT, headers=manager).get_json()["records"][0]
+    assert (record["channel_code"], record["channel_name"]) == (5, "政务大厅其他终端")
+
+
+@pytest.mark.parametrize("channel", ["sms", "", 5, ["keypad"]])
+def test_an_unknown_rating_channel_is_refused(client, accts, kiosk, channel):
+    staff = accts.user("staff", windows=(1,))
+    evaluator = accts.device("evaluator", window=1)
+    ticket = serve_one(client, kiosk, staff)
+    answer = client.post(f"/api/v1/tickets/{ticket['id']}/evaluation", headers=evaluator,
+                         json={"grade": "satisfied", "channel": channel})
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["code"] == "invalid_request"

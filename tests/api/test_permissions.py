@@ -3,20 +3,29 @@
 import pytest
 
 WHO = ["anonymous", "bad_token", "kiosk", "kiosk_h2", "display", "led", "evaluator1",
-       "staff1", "staff2", "manager", "manager_h2", "admin"]
+       "caller1", "caller2", "caller_h2", "staff1", "staff2", "manager", "manager_h2", "admin"]
 
 
 @pytest.fixture
-def who(accts):
+def who(client, accts):
     made = {
         "anonymous": {}, "bad_token": {"Authorization": "Bearer not-a-token"},
         "kiosk": accts.device("kiosk"), "kiosk_h2": accts.device("kiosk", hall="h2"),
         "display": accts.device("display"), "led": accts.device("led", window=1),
         "evaluator1": accts.device("evaluator", window=1),
+        "caller1": accts.device("caller", window=1), "caller2": accts.device("caller", window=2),
+        "caller_h2": accts.device("caller", hall="h2", window=1),
         "staff1": accts.user("staff", windows=(1,)), "staff2": accts.user("staff", windows=(2,)),
         "manager": accts.user("manager"), "manager_h2": accts.user("manager", hall="h2"),
         "admin": accts.user("admin"),
     }
+    # Someone works each window a caller keypad belongs to: a caller device acts only then.
+    on_duty = {"h1": {1: made["staff1"], 2: made["staff2"]},
+               "h2": {1: accts.user("staff", hall="h2", windows=(1,))}}
+    for hall, windows in on_duty.items():
+        for number, headers in windows.items():
+            assert client.post(f"/api/v1/halls/{hall}/windows/{number}/sign-in",
+                               headers=headers).status_code == 200
     return made
 
 
@@ -31,7 +40,8 @@ def outcome(response) -> str:
 
 
 ISSUERS = {"kiosk", "staff1", "staff2", "manager", "admin"}
-WINDOW_1_ACTORS = {"staff1", "manager", "admin"}
+WINDOW_1_ACTORS = {"staff1", "caller1", "manager", "admin"}
+COUNTER_READERS = {"staff1", "manager", "admin"}  # the counter page's state: people only
 MANAGERS = {"manager", "admin"}
 
 
@@ -48,6 +58,21 @@ def test_window_actions(client, who, name, action):
     response = client.post(f"/api/v1/halls/h1/windows/1/{action}", json={"service": "B"},
                            headers=who[name])
     assert outcome(response) == expected(WINDOW_1_ACTORS, name)
+
+
+@pytest.mark.parametrize("name", WHO)
+def test_counter_state(client, who, name):
+    response = client.get("/api/v1/halls/h1/windows/1/counter", headers=who[name])
+    assert outcome(response) == expected(COUNTER_READERS, name)
+
+
+@pytest.mark.parametrize("action", ["call-next", "recall", "finish", "no-show", "transfer",
+                                    "pause", "resume"])
+def test_caller_of_a_window_nobody_works_gets_not_signed_in(client, who, action):
+    client.post("/api/v1/halls/h1/windows/1/sign-out", headers=who["staff1"])
+    response = client.post(f"/api/v1/halls/h1/windows/1/{action}", json={"service": "B"},
+                           headers=who["caller1"])
+    assert (response.status_code, response.get_json()["error"]["code"]) == (409, "not_signed_in")
 
 
 @pytest.mark.parametrize("path", ["stats", "alerts"])

@@ -25,3 +25,10 @@ def test_caller_keypad_without_a_token_is_refused(monkeypatch):
 def test_bad_keypad_spec_is_refused():
     with pytest.raises(ValueError):
         _keypad_bridge(parse_args(BASE + ["--caller-keypad", "bluetooth:x", "--caller-token", "t"]))
+
+
+def test_help_says_the_caller_token_is_the_windows_caller_device_token(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "the window's caller device token" in help_text and "--kind caller" in help_text

@@ -2,7 +2,9 @@
 
 A staff member logs in, signs in at a window, calls and finishes a ticket; the evaluator at that
 window asks the citizen, who taps a grade, and the rating is recorded. Keyboard shortcuts work;
-an unanswered evaluator records nothing; a staff member never reaches another window.
+an unanswered evaluator records nothing; a staff member never reaches another window. The
+evaluator's idle screen shows the staff member's name, staff number (工号) and photo; a window's
+caller keypad device calls for whoever is signed in there.
 """
 
 import itertools
@@ -23,11 +25,23 @@ def deployment(hallq_module):
     return hallq_module.deploy(hallq_module.sqlite())
 
 
-def _evaluator_token(deployment, window: int) -> str:
-    out = run_cli(["device", "add", f"evaluator-{window}-{next(DEVICE_NUMBERS)}",
-                   "--kind", "evaluator", "--hall", deployment.hall.code,
+def _device_token(deployment, window: int, kind: str = "evaluator") -> str:
+    out = run_cli(["device", "add", f"{kind}-{window}-{next(DEVICE_NUMBERS)}",
+                   "--kind", kind, "--hall", deployment.hall.code,
                    "--window", str(window)], deployment.env, deployment.directory)
     return out.strip().splitlines()[-1]
+
+
+def _evaluator_token(deployment, window: int) -> str:
+    return _device_token(deployment, window)
+
+
+def _sign_in(deployment, window: int) -> None:
+    username = deployment.hall.staff[window]
+    response = requests.post(
+        f"{deployment.url}/api/v1/halls/{deployment.hall.code}/windows/{window}/sign-in",
+        headers={"Authorization": "Bearer " + deployment.token(username)}, timeout=30)
+    assert response.status_code == 200, response.text
 
 
 def _issue(deployment, service: str = "A") -> dict:
@@ -221,3 +235,50 @@ def test_error_is_shown_inline_in_chinese(deployment, open_page):
     text = page.inner_text("#action-error")
     _sign_out(deployment, 1)
     assert text == "当前没有正在呼叫或办理的号码。"
+
+
+def test_evaluator_idle_screen_shows_name_staff_number_and_photo(deployment, open_page):
+    from queue_server.demo import placeholder_photo
+
+    # Window 1: its last visit was rated, so the evaluator opens idle (window 3 and 4 still
+    # offer their unrated visits for EVALUATION_OFFER_S).
+
+    photo = deployment.directory / "staff1.png"
+    photo.write_bytes(placeholder_photo("#2f855a"))
+    run_cli(["user", "set", deployment.hall.staff[1], "--name", "张三", "--staff-no", "0123",
+             "--photo", str(photo)], deployment.env, deployment.directory)
+    _sign_in(deployment, 1)
+    tablet = _evaluator(open_page, deployment, 1)
+    tablet.wait_for_selector("#staff-photo:not([hidden])", timeout=WAIT_MS)
+    screenshot(tablet, "evaluator-idle-photo")
+    shown = (tablet.inner_text("#staff-name"), tablet.inner_text("#staff-no"),
+             tablet.evaluate("document.getElementById('staff-photo').naturalWidth"),
+             tablet.is_visible("#staff-initial"))
+    _sign_out(deployment, 1)
+    assert shown == ("张三", "0123", 300, False)
+
+
+def test_without_staff_number_or_photo_the_card_shows_the_initial(deployment, open_page):
+    _sign_in(deployment, 2)
+    tablet = _evaluator(open_page, deployment, 2)
+    tablet.wait_for_selector("#staff-card:not([hidden])", timeout=WAIT_MS)
+    screenshot(tablet, "evaluator-idle-no-photo")
+    shown = (tablet.inner_text("#staff-initial"), tablet.is_visible("#staff-no-line"),
+             tablet.is_visible("#staff-photo"))
+    _sign_out(deployment, 2)
+    assert shown == ("S", False, False)  # staff2 has no name of their own: the username's S
+
+
+def test_caller_keypad_device_calls_for_the_signed_in_staff_member(deployment, open_page):
+    token = _device_token(deployment, 2, kind="caller")
+    url = f"{deployment.url}/api/v1/halls/{deployment.hall.code}/windows/2/call-next"
+    refused = requests.post(url, headers={"Authorization": "Bearer " + token}, timeout=30)
+    counter = _counter(open_page, deployment, 2)
+    _issue(deployment, "B")
+    called = requests.post(url, headers={"Authorization": "Bearer " + token}, timeout=30)
+    number = _called(counter)
+    requests.post(url.replace("call-next", "finish"),
+                  headers={"Authorization": "Bearer " + token}, timeout=30)
+    _sign_out(deployment, 2)
+    assert (refused.status_code, refused.json()["error"]["code"], called.status_code,
+            called.json()["ticket"]["number"]) == (409, "not_signed_in", 200, number)

@@ -1,5 +1,5 @@
 /* The evaluator tablet at a window (评价器). Paired once with ?token= (kept in localStorage).
-   Idle: the window and who serves there. After 办结 the server pushes evaluation_request: the
+   Idle: the window and who serves there (name, staff number, photo). After 办结 the server pushes evaluation_request: the
    page asks for one of the five national grades; a bad grade offers reasons and text. Rating is
    voluntary and never pre-filled: if nobody answers within the timeout the page returns to idle
    and sends nothing. */
@@ -37,12 +37,33 @@
     $("ask-error").hidden = true;
   }
 
+  // The staff card (亮证上岗): name, staff number (工号) when set, photo when set; without a
+  // photo (or if it fails to load) the name's first character in a circle.
+  function staffCard(staff) {
+    $("staff-name").textContent = staff.name;
+    $("staff-no").textContent = staff.staff_no || "";
+    $("staff-no-line").hidden = !staff.staff_no;
+    $("staff-initial").textContent = Array.from(staff.name || "?")[0].toUpperCase();
+    const photo = $("staff-photo");
+    if (!staff.photo_url) {
+      photo.hidden = true; photo.removeAttribute("src"); $("staff-initial").hidden = false;
+      return;
+    }
+    if (photo.getAttribute("src") !== staff.photo_url) {
+      photo.hidden = true; $("staff-initial").hidden = false;
+      photo.onload = () => { photo.hidden = false; $("staff-initial").hidden = true; };
+      photo.onerror = () => { photo.hidden = true; $("staff-initial").hidden = false; };
+      photo.alt = staff.name;
+      photo.src = staff.photo_url;
+    }
+  }
+
   function idle(state) {
     if (state) {
       const staff = state.staff;
       $("staff-card").hidden = !staff;
       $("nobody").hidden = !!staff;
-      if (staff) { $("staff-name").textContent = staff.name; $("staff-no").textContent = staff.user; }
+      if (staff) staffCard(staff);
     }
     request = null; grade = null; deadline = 0;
     screen("idle");

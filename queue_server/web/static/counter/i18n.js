@@ -50,7 +50,7 @@ window.HALLQ_COUNTER_TEXTS = {
     },
     // evaluator
     eval_title: "服务评价", eval_idle_welcome: "欢迎您！", eval_staff: "工作人员",
-    eval_staff_no: "工号", eval_nobody: "本窗口暂无工作人员签到",
+    eval_staff_no: "工号", eval_on_duty: "在岗服务", eval_nobody: "本窗口暂无工作人员签到",
     eval_ask: "请您对本次服务进行评价", eval_ticket: "{number}号 · {service}",
     eval_voluntary: "评价自愿，您也可以不评价。",
     grades: {very_satisfied: "非常满意", satisfied: "满意", basic: "基本满意",
@@ -131,7 +131,7 @@ window.HALLQ_COUNTER_TEXTS = {
       unknown: "Failed ({code}): {message}"
     },
     eval_title: "Rate our service", eval_idle_welcome: "Welcome!", eval_staff: "Staff",
-    eval_staff_no: "Staff no.", eval_nobody: "Nobody is signed in at this window",
+    eval_staff_no: "Staff no.", eval_on_duty: "On duty", eval_nobody: "Nobody is signed in at this window",
     eval_ask: "Please rate this service", eval_ticket: "No. {number} · {service}",
     eval_voluntary: "Rating is voluntary.",
     grades: {very_satisfied: "Very satisfied", satisfied: "Satisfied", basic: "Basically satisfied",
