@@ -9,6 +9,10 @@ the window is paused and the window's name when it is idle or closed. Every (re)
 network cut the sign shows the true state. The agent retries the first connection and every
 lost one with backoff (0.5 s doubling up to 10 s) and stops cleanly on SIGTERM or SIGINT.
 
+With ``--token`` (an ``led`` device token, or HALLQ_LED_TOKEN) it connects as that device and
+sends a heartbeat every minute, so the supervisor raises ``device_silent`` when the sign's
+computer goes dark; without one it connects anonymously, untracked.
+
 With ``--caller-keypad`` / ``--evaluator-keypad`` it also runs the window's keypads
 (``hardware/keypad/bridge.py``): the caller keypad with the window's caller device token
 (``--caller-token``), the evaluator keypad with its evaluator device token.
@@ -24,6 +28,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from hardware.led import LedSignError, open_led_sign
 from hardware.led.drivers import DEFAULT_WIDTH
@@ -35,6 +40,7 @@ NAMESPACE = "/display"
 PAUSED_TEXT = "暂停服务"
 SERVING_FORMS = ("请{number}号办理", "请{number}号", "{number}")
 RETRY_MIN_S, RETRY_MAX_S = 0.5, 10.0
+HEARTBEAT_S = 60.0  # as queue_server.realtime.protocol.DEVICE_HEARTBEAT_S
 
 
 def window_state(snapshot: dict, window: int) -> dict:
@@ -132,13 +138,19 @@ def run(args, stop: threading.Event) -> int:
         client.on(name, lambda payload, name=name: agent.event(name, payload), namespace=NAMESPACE)
     client.on("disconnect", lambda *reason: stop.is_set() or log.warning(
         "disconnected; reconnecting"), namespace=NAMESPACE)
+    client.on("connect_error", lambda data=None: _refused_token(args, data),
+              namespace=NAMESPACE)
     bridge = _keypad_bridge(args)
     try:
         if bridge is not None:
             bridge.start()
         _connect_with_backoff(client, args, stop)
+        last_beat = time.monotonic()
         while not stop.wait(2.0):
             agent.retry()
+            if args.token and time.monotonic() - last_beat >= HEARTBEAT_S:
+                last_beat = time.monotonic()
+                _heartbeat(client)
     finally:
         if bridge is not None:
             bridge.stop()
@@ -161,6 +173,32 @@ def _keypad_bridge(args):
                         evaluator, args.evaluator_token)
 
 
+def _heartbeat(client) -> None:
+    """"Still here" to the server (only while connected; a reconnect counts as one too)."""
+    if client.connected:
+        try:
+            client.emit("heartbeat", {}, namespace=NAMESPACE)
+        except Exception as error:  # a heartbeat lost in a reconnect is not worth a crash
+            log.debug("heartbeat not sent: %s", error)
+
+
+def _refused_token(args, data) -> None:
+    """A revoked or foreign --token must not leave the sign dark: go on without it, untracked
+    (the supervisor then reports this sign silent, which is what a manager should look at)."""
+    details = data.get("data") if isinstance(data, dict) else None
+    code = details.get("code") if isinstance(details, dict) else None
+    if args.token and code in ("unauthenticated", "forbidden"):
+        log.error("the server refused --token (%s); connecting without it", code)
+        args.token = None
+
+
+def _auth(args) -> dict:
+    auth = {"hall": args.hall, "window": args.window}
+    if args.token:
+        auth["token"] = args.token
+    return auth
+
+
 def _connect_with_backoff(client, args, stop: threading.Event) -> None:
     import socketio
 
@@ -168,7 +206,7 @@ def _connect_with_backoff(client, args, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             client.connect(args.server, namespaces=[NAMESPACE], transports=["websocket"],
-                           auth={"hall": args.hall, "window": args.window}, wait_timeout=10)
+                           auth=lambda: _auth(args), wait_timeout=10)
             log.info("connected to %s (hall %s, window %s)", args.server, args.hall, args.window)
             return
         except socketio.exceptions.ConnectionError as error:
@@ -189,6 +227,10 @@ def parse_args(argv=None):
     parser.add_argument("--width", type=int, default=DEFAULT_WIDTH,
                         help="sign width in half-width cells (a Chinese character takes 2)")
     parser.add_argument("--overflow", choices=("scroll", "truncate"), default="scroll")
+    parser.add_argument("--token", default=os.environ.get("HALLQ_LED_TOKEN"),
+                        help="this sign's led device token (queue-server device add NAME --kind "
+                             "led --hall CODE): heartbeats for the supervisor (or "
+                             "HALLQ_LED_TOKEN); omit to connect anonymously")
     parser.add_argument("--caller-keypad", default="none",
                         help="the window's caller keypad: evdev:PATH[?map=…], fake or none")
     parser.add_argument("--caller-token", default=os.environ.get("HALLQ_CALLER_TOKEN"),

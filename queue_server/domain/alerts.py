@@ -182,10 +182,17 @@ def queue_alerts(limits: Limits, services: dict, waiting_counts: dict) -> list[W
     return result
 
 
+# The device kinds that keep in touch (a socket with heartbeats): only their silence means
+# something. A caller keypad speaks only when a key is pressed.
+HEARTBEAT_KINDS = ("kiosk", "display", "led", "evaluator")
+
+
 def device_alerts(now, limits: Limits, devices) -> list[Wanted]:
+    """device_silent for each heartbeating device not heard from for ``device_silent_s`` (never
+    heard from at all: not yet installed, no alert)."""
     result = []
     for d in devices:
-        if d.last_seen_at is None:
+        if d.last_seen_at is None or d.kind not in HEARTBEAT_KINDS:
             continue
         level = level_for(_seconds(now, d.last_seen_at), limits.device_silent_s,
                           limits.warn_ratio)

@@ -12,20 +12,17 @@
 
 import logging
 
-from flask import current_app
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask import current_app, request
+from flask_socketio import Namespace, emit, join_room
 
 from queue_server.domain.errors import DomainError
 from queue_server.realtime import protocol
+from queue_server.realtime.refusal import refuse
 from queue_server.realtime.publisher import Publisher
-from queue_server.services import counter
+from queue_server.services import counter, supervisor
 from queue_server.services.accounts import authenticate, require_window_actor
 
 log = logging.getLogger(__name__)
-
-
-def _refuse(code: str, message: str):
-    raise ConnectionRefusedError({"code": code, "message": message})
 
 
 def _principal(auth):
@@ -39,17 +36,17 @@ class StaffNamespace(Namespace):
         auth = auth if isinstance(auth, dict) else {}
         ctx, principal = _principal(auth)
         if principal is None or principal.kind != "user":
-            _refuse("unauthenticated", "a valid staff token is required")
+            refuse("unauthenticated", "a valid staff token is required")
         hall_code, number = auth.get("hall"), auth.get("window")
         if not isinstance(hall_code, str) or isinstance(number, bool) or not isinstance(number,
                                                                                         int):
-            _refuse("invalid_request", "auth.hall and auth.window are needed")
+            refuse("invalid_request", "auth.hall and auth.window are needed")
         try:
             hall = ctx.halls.get(hall_code)
             window = hall.window(number)
             require_window_actor(principal, hall.id, window.id)
         except DomainError as error:
-            _refuse(error.code, error.message)
+            refuse(error.code, error.message)
         # Join before reading: a change in between arrives after the state, never lost.
         join_room(protocol.staff_room(hall.code, window.number))
         join_room(protocol.staff_hall_room(hall.code))
@@ -57,21 +54,36 @@ class StaffNamespace(Namespace):
 
 
 class EvaluatorNamespace(Namespace):
+    def __init__(self, namespace):
+        super().__init__(namespace)
+        self.devices: dict[str, int] = {}  # sid -> evaluator device id
+
     def on_connect(self, auth=None):
         auth = auth if isinstance(auth, dict) else {}
         ctx, principal = _principal(auth)
         if principal is None or not principal.is_device("evaluator") or not principal.window_ids:
-            _refuse("unauthenticated", "a valid evaluator device token is required")
+            refuse("unauthenticated", "a valid evaluator device token is required")
         hall = ctx.halls.by_id(principal.hall_id)
         window = hall.window_by_id(next(iter(principal.window_ids)))
         if window is None:
-            _refuse("unknown_window", "this evaluator's window no longer exists")
+            refuse("unknown_window", "this evaluator's window no longer exists")
         if auth.get("hall", hall.code) != hall.code or auth.get("window",
                                                                  window.number) != window.number:
-            _refuse("wrong_window", f"this evaluator belongs to {hall.code} window "
+            refuse("wrong_window", f"this evaluator belongs to {hall.code} window "
                                     f"{window.number}")
         join_room(protocol.evaluator_room(hall.code, window.number))
         emit(protocol.EVALUATOR_STATE, counter.evaluator_state(ctx, hall, window))
+        self.devices[request.sid] = principal.device_id
+        supervisor.device_seen(ctx, device_id=principal.device_id)
+
+    def on_heartbeat(self, _payload=None):
+        """The tablet is still here (every minute): the supervisor's device_silent check."""
+        device = self.devices.get(request.sid)
+        if device is not None:
+            supervisor.device_seen(current_app.extensions["hallq"], device_id=device)
+
+    def on_disconnect(self, *_reason):
+        self.devices.pop(request.sid, None)
 
 
 # ---- pushes, called by the publisher after a use case commits --------------------------------

@@ -18,20 +18,17 @@ import logging
 import threading
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask_socketio import Namespace, emit, join_room
 
 from queue_server.domain.errors import DomainError
 from queue_server.domain.idnumber import mask_id_number
 from queue_server.realtime import protocol
+from queue_server.realtime.refusal import refuse
 from queue_server.services import printing, supervisor
 from queue_server.services.accounts import authenticate
 
 log = logging.getLogger(__name__)
 ID_LENGTH = 18
-
-
-def _refuse(code: str, message: str):
-    raise ConnectionRefusedError({"code": code, "message": message})
 
 
 PRINTER_FAULT_ALERTS = {"paper_out": "red", "offline": "red", "error": "red",
@@ -63,12 +60,12 @@ class KioskNamespace(Namespace):
         auth = auth if isinstance(auth, dict) else {}
         role = auth.get("role")
         if role not in protocol.KIOSK_ROLES:
-            _refuse("invalid_request", "auth.role must be 'agent' or 'page'")
+            refuse("invalid_request", "auth.role must be 'agent' or 'page'")
         token = auth.get("token")
         principal = authenticate(current_app.extensions["hallq"], token) \
             if isinstance(token, str) else None
         if principal is None or not principal.is_device("kiosk"):
-            _refuse("unauthenticated", "a valid kiosk device token is required")
+            refuse("unauthenticated", "a valid kiosk device token is required")
         device = principal.device_id
         if role == "agent":
             supervisor.device_seen(current_app.extensions["hallq"], device_id=device)

@@ -18,6 +18,12 @@ WINDOW_EVENTS = (TICKET_CALLED, WINDOW_CHANGED)
 
 RECENT_CALLS = 10
 
+# Client → server on /display and /evaluator, from a device connected with its token (a paired
+# hall screen, an LED agent, a window's evaluator): "still here", every DEVICE_HEARTBEAT_S. The
+# supervisor raises device_silent when a device's heartbeats stop (services.supervisor).
+HEARTBEAT = "heartbeat"
+DEVICE_HEARTBEAT_S = 60
+
 
 def hall_room(hall_code: str) -> str:
     return f"hall:{hall_code}"

@@ -8,10 +8,11 @@ per hall, then pushes ``alert_raised``, ``alert_changed`` and ``alert_cleared``.
 import logging
 
 from flask import current_app
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask_socketio import Namespace, emit, join_room
 
 from queue_server.domain.errors import DomainError
 from queue_server.realtime import protocol
+from queue_server.realtime.refusal import refuse
 from queue_server.services import supervisor
 from queue_server.services.accounts import authenticate, require_hall_manager
 
@@ -36,7 +37,7 @@ class SupervisionNamespace(Namespace):
                 halls = [ctx.halls.get(hall_code)]
                 require_hall_manager(principal, halls[0].id)
         except DomainError as error:
-            raise ConnectionRefusedError({"code": error.code, "message": error.message})
+            refuse(error.code, error.message)
         # Join before reading the snapshot: an alert raised in between arrives after it.
         join_room(protocol.supervision_room(hall_code))
         for hall in halls:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from display import led_agent
 from display.led_agent import LedAgent, apply_event, sign_text, window_state
 from hardware.led import FakeLedSign, LedSignError
 
@@ -100,3 +101,41 @@ def test_a_failed_write_is_retried():
     agent.snapshot(SNAPSHOT)
     agent.retry()
     assert sign.shown == ["3号窗口"]
+
+
+def test_the_agent_connects_as_its_led_device_when_given_a_token():
+    args = led_agent.parse_args(["--server", "http://x", "--hall", "h1", "--window", "2",
+                                 "--sign", "console", "--token", "secret"])
+    assert led_agent._auth(args) == {"hall": "h1", "window": 2, "token": "secret"}
+
+
+def test_without_a_token_the_agent_connects_anonymously(monkeypatch):
+    monkeypatch.delenv("HALLQ_LED_TOKEN", raising=False)
+    args = led_agent.parse_args(["--server", "http://x", "--hall", "h1", "--window", "2",
+                                 "--sign", "console"])
+    assert led_agent._auth(args) == {"hall": "h1", "window": 2}
+
+
+@pytest.mark.parametrize("code,kept", [("unauthenticated", False), ("forbidden", False),
+                                       ("unknown_hall", True)])
+def test_a_refused_token_is_dropped_so_the_sign_keeps_working(code, kept):
+    args = led_agent.parse_args(["--server", "http://x", "--hall", "h1", "--window", "2",
+                                 "--sign", "console", "--token", "secret"])
+    # what python-socketio hands connect_error: the server's message and data {code, message}
+    led_agent._refused_token(args, {"message": "no", "data": {"code": code, "message": "no"}})
+    assert ("token" in led_agent._auth(args)) is kept
+
+
+class _Client:
+    def __init__(self, connected):
+        self.connected, self.sent = connected, []
+
+    def emit(self, name, payload, namespace):
+        self.sent.append((name, namespace))
+
+
+@pytest.mark.parametrize("connected,sent", [(True, [("heartbeat", "/display")]), (False, [])])
+def test_a_heartbeat_goes_out_only_while_connected(connected, sent):
+    client = _Client(connected)
+    led_agent._heartbeat(client)
+    assert client.sent == sent

@@ -224,3 +224,41 @@ def test_without_server_audio_the_browser_speaks(open_page, deployment, hall):
     page.wait_for_function("window.hallq.announcements.length && "
                            "window.hallq.announcements[0].ended_at", timeout=60_000)
     assert page.evaluate("window.hallq.announcements[0].via") == "speech"
+
+
+def _display_device(deployment, name: str) -> str:
+    out = run_cli(["device", "add", name, "--kind", "display", "--hall", deployment.hall.code],
+                  deployment.env, deployment.directory)
+    return out.strip().splitlines()[-1]
+
+
+def _last_seen(deployment, name: str):
+    import sqlite3
+
+    path = deployment.env["HALLQ_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path, timeout=30) as conn:
+        return conn.execute("SELECT last_seen_at FROM devices WHERE name = ?", (name,)).fetchone()[0]
+
+
+def test_a_screen_paired_with_its_token_is_seen_and_keeps_the_token_out_of_sight(
+        open_page, deployment):
+    token = _display_device(deployment, "screen-lobby")
+    page = open_screen(open_page, deployment, lang=f"?token={token}")
+    assert token not in page.url
+    assert _last_seen(deployment, "screen-lobby") is not None
+    page.reload()  # the pairing survives a reload (localStorage), the URL stays clean
+    page.wait_for_function("window.hallq && window.hallq.connects >= 1", timeout=10_000)
+    assert token not in page.url
+
+
+def test_a_screen_with_a_revoked_token_still_shows_the_calls(open_page, deployment, hall):
+    token = _display_device(deployment, "screen-old")
+    run_cli(["device", "revoke", "screen-old", "--hall", deployment.hall.code],
+            deployment.env, deployment.directory)
+    page = open_page(f"{deployment.url}/display/{deployment.hall.code}?token={token}",
+                     HALL_SCREEN)
+    page.wait_for_function("window.hallq && window.hallq.connects >= 1", timeout=15_000)
+    hall.issue()
+    number = hall.call_next(1)
+    wait_latest(page, number)
+    assert _last_seen(deployment, "screen-old") is None

@@ -3,6 +3,7 @@ writes show each call, a pause and the resume, and the true state again after a 
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -11,26 +12,26 @@ import pytest
 
 from hardware.led.frames import COMMAND_SHOW_TEXT, parse_frame, split_frames
 from tests.e2e.displayfix import Hall
-from tests.e2e.serverproc import REPO_ROOT, ServerProcess
+from tests.e2e.serverproc import REPO_ROOT, ServerProcess, run_cli
 
 pytestmark = pytest.mark.e2e
 
 WINDOW = 2
 
 
-def agent_command(url: str, hall: str, sign: str) -> list[str]:
+def agent_command(url: str, hall: str, sign: str, token: str | None = None) -> list[str]:
     return [sys.executable, "-c", "import sys; from display.led_agent import main; sys.exit(main())",
             "--server", url, "--hall", hall, "--window", str(WINDOW), "--sign", sign,
-            "--log-level", "WARNING"]
+            "--log-level", "WARNING"] + (["--token", token] if token else [])
 
 
 class Agent:
-    def __init__(self, deployment, path):
+    def __init__(self, deployment, path, token=None):
         self.path = path
         env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
         self.log = open(deployment.directory / "led-agent.log", "wb")
         self.process = subprocess.Popen(
-            agent_command(deployment.url, deployment.hall.code, f"file:{path}"),
+            agent_command(deployment.url, deployment.hall.code, f"file:{path}", token),
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
 
     def texts(self) -> list[str]:
@@ -122,3 +123,48 @@ def test_after_a_server_restart_the_sign_shows_what_happened_meanwhile(agent, ha
 def test_sigterm_stops_the_agent_cleanly(agent):
     agent.wait_for(f"{WINDOW}号窗口")
     assert agent.stop() == 0
+
+
+def _led_device(deployment, name: str) -> str:
+    out = run_cli(["device", "add", name, "--kind", "led", "--hall", deployment.hall.code],
+                  deployment.env, deployment.directory)
+    return out.strip().splitlines()[-1]
+
+
+def _last_seen(deployment, name: str):
+    path = deployment.env["HALLQ_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path, timeout=30) as conn:
+        return conn.execute("SELECT last_seen_at FROM devices WHERE name = ?", (name,)).fetchone()[0]
+
+
+def _started(deployment, tmp_path, token):
+    agent = Agent(deployment, tmp_path / "sign.bin", token)
+    try:
+        agent.wait_for(f"{WINDOW}号窗口")
+    except AssertionError:
+        agent.process.kill()
+        agent.process.wait(10)
+        agent.log.close()
+        raise
+    return agent
+
+
+def test_an_agent_with_its_led_token_is_seen_by_the_server(deployment, tmp_path):
+    token = _led_device(deployment, "led-window-2")
+    assert _last_seen(deployment, "led-window-2") is None
+    agent = _started(deployment, tmp_path, token)
+    try:
+        assert _last_seen(deployment, "led-window-2") is not None
+    finally:
+        agent.stop()
+
+
+def test_a_revoked_led_token_still_leaves_the_sign_working(deployment, tmp_path):
+    token = _led_device(deployment, "led-revoked")
+    run_cli(["device", "revoke", "led-revoked", "--hall", deployment.hall.code],
+            deployment.env, deployment.directory)
+    agent = _started(deployment, tmp_path, token)
+    try:
+        assert _last_seen(deployment, "led-revoked") is None
+    finally:
+        agent.stop()

@@ -223,6 +223,13 @@ def test_device_alert_clears_when_it_is_heard_again(ctx, kiosk, clock):
     assert open_alerts(ctx, "device_silent") == []
 
 
+def test_a_caller_keypad_heard_once_raises_nothing_when_quiet(ctx, accts, clock):
+    accts.device("caller", window=1)  # speaks only when a key is pressed: no heartbeat
+    _seen_now(ctx, clock)
+    clock.advance(hours=1)
+    assert open_alerts(ctx, "device_silent") == []
+
+
 def test_never_seen_device_raises_nothing(ctx, kiosk, clock):
     clock.advance(hours=3)
     assert open_alerts(ctx, "device_silent") == []

@@ -61,12 +61,31 @@
     setInterval(tick, 1000);
   }
 
+  // Pairing (optional): opened once with ?token=DISPLAY_DEVICE_TOKEN, the screen keeps the token
+  // (localStorage), drops it from the address bar and sends heartbeats, so the supervisor
+  // notices a screen that went dark. Unpaired screens work the same, untracked.
+  const PAIR_KEY = "hallq.display." + config.hall;
+  const params = new URLSearchParams(location.search);
+  if (params.get("token")) {
+    localStorage.setItem(PAIR_KEY, params.get("token"));
+    params.delete("token");
+    const query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+  const deviceToken = localStorage.getItem(PAIR_KEY);
+  const HEARTBEAT_MS = 60 * 1000;
+
   // Connect to /display; handlers: {hall_snapshot, ticket_called, window_changed, queue_changed}.
   function connect(auth, handlers) {
+    if (deviceToken) auth = Object.assign({token: deviceToken}, auth);
     const socket = io("/display", {
       auth: auth, transports: ["websocket"],
       reconnection: true, reconnectionDelay: 500, reconnectionDelayMax: 5000
     });
+    if (deviceToken) {
+      setInterval(function () { if (socket.connected) socket.emit("heartbeat", {}); },
+                  HEARTBEAT_MS);
+    }
     const banner = document.getElementById("connection");
     function offline(isOffline) {
       if (banner) banner.hidden = !isOffline;
@@ -74,7 +93,16 @@
     }
     socket.on("connect", function () { offline(false); });
     socket.on("disconnect", function () { offline(true); });
-    socket.on("connect_error", function () { offline(true); });
+    socket.on("connect_error", function (error) {
+      offline(true);
+      const code = error && error.data && error.data.code;
+      if (deviceToken && (code === "unauthenticated" || code === "forbidden")) {
+        // Revoked or foreign pairing: keep showing the calls, unpaired (the supervisor will
+        // report this screen silent to the managers).
+        localStorage.removeItem(PAIR_KEY);
+        location.reload();
+      }
+    });
     for (const name of Object.keys(handlers)) {
       socket.on(name, function (payload) {
         hallq.events.push({name: name, at: Date.now()});

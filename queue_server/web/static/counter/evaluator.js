@@ -198,6 +198,8 @@
   }
   const socket = io("/evaluator", {auth: {token: token, hall: config.hall, window: config.window}});
   hallq.socket = socket;
+  // "Still here" every minute: the supervisor raises device_silent when a tablet goes dark.
+  setInterval(() => { if (socket.connected) socket.emit("heartbeat", {}); }, 60 * 1000);
   socket.on("connect", () => { hallq.connected = true; });
   socket.on("disconnect", () => { hallq.connected = false; });
   socket.on("connect_error", (error) => {
