@@ -5,17 +5,23 @@ from display.announcers import ensure_default_clips
 from display.settings import load_display_settings
 
 
-def prepare_display_demo(base_url: str, hall, led_window: int | None = None) -> list[str]:
+def prepare_display_demo(base_url: str, hall, led_window: int | None = None,
+                         screen_token: str | None = None, led_token: str | None = None
+                         ) -> list[str]:
     """Make the default clip set if missing; return the demo banner lines for the screens."""
     clips = load_display_settings().voice_clips_dir
     voice = (f"server voice from {clips}" if ensure_default_clips(clips)
              else "no espeak-ng: the hall screen speaks with the browser's voice")
     led_window = led_window or (hall.windows[0].number if hall.windows else 1)
     lines = [f"  Hall screen      {base_url}/display/{hall.code}   (English: ?lang=en; {voice})"]
+    if screen_token:
+        lines.append(f"                   pair it once with ?token={screen_token} (heartbeats: "
+                     f"the dashboard warns when it goes dark)")
     lines += [f"  Window screen    {base_url}/display/{hall.code}/window/{w.number}"
               for w in hall.windows[:2]]
     if len(hall.windows) > 2:
         lines.append(f"                   … /window/1 to /window/{hall.windows[-1].number}")
     lines.append(f"  LED sign agent   led-agent --server {base_url} --hall {hall.code} "
-                 f"--window {led_window} --sign console")
+                 f"--window {led_window} --sign console"
+                 + (f" --token {led_token}" if led_token else ""))
     return lines

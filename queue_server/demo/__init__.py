@@ -117,7 +117,8 @@ def seed_demo(ctx, settings) -> list[str]:
     load_config(ctx, read_config_file(CONFIG))
     hall = ctx.halls.get(HALL)
     ensure_demo_users(ctx, hall)
-    wanted = [("kiosk-1", "kiosk", None), ("display-1", "display", None)] + [
+    wanted = [("kiosk-1", "kiosk", None), ("display-1", "display", None),
+              ("led-3", "led", None)] + [
         (f"evaluator-{w.number}", "evaluator", w.number) for w in hall.windows
     ]
     tokens = _device_tokens(ctx, hall.id, wanted)
@@ -132,7 +133,8 @@ def seed_demo(ctx, settings) -> list[str]:
         f"  Logins (password '{PASSWORD}'): admin, manager, staff1 … staff6 (staffN works window N;"
         " 工号 0101 … 0106)",
         f"  Kiosk token      {tokens['kiosk-1']}",
-        *prepare_display_demo(base, hall, led_window=3),
+        *prepare_display_demo(base, hall, led_window=3, screen_token=tokens["display-1"],
+                              led_token=tokens["led-3"]),
         f"  Kiosk page       {base}/kiosk/{HALL}?token={tokens['kiosk-1']}",
         f"                   (pairs the browser once; then {base}/kiosk/{HALL})",
         f"  Printed tickets  {PRINTED.resolve()}/ (a PNG per ticket, from the demo kiosk agent)",
