@@ -12,14 +12,15 @@
 
 import logging
 
-from flask import current_app, request
+from flask import current_app
 from flask_socketio import Namespace, emit, join_room
 
 from queue_server.domain.errors import DomainError
 from queue_server.realtime import protocol
-from queue_server.realtime.refusal import refuse
+from queue_server.realtime.heartbeats import HeartbeatNamespace
 from queue_server.realtime.publisher import Publisher
-from queue_server.services import counter, supervisor
+from queue_server.realtime.refusal import refuse
+from queue_server.services import counter
 from queue_server.services.accounts import authenticate, require_window_actor
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,7 @@ class StaffNamespace(Namespace):
         emit(protocol.COUNTER_STATE, counter.window_state(ctx, hall, window))
 
 
-class EvaluatorNamespace(Namespace):
-    def __init__(self, namespace):
-        super().__init__(namespace)
-        self.devices: dict[str, int] = {}  # sid -> evaluator device id
-
+class EvaluatorNamespace(HeartbeatNamespace):
     def on_connect(self, auth=None):
         auth = auth if isinstance(auth, dict) else {}
         ctx, principal = _principal(auth)
@@ -73,17 +70,7 @@ class EvaluatorNamespace(Namespace):
                                     f"{window.number}")
         join_room(protocol.evaluator_room(hall.code, window.number))
         emit(protocol.EVALUATOR_STATE, counter.evaluator_state(ctx, hall, window))
-        self.devices[request.sid] = principal.device_id
-        supervisor.device_seen(ctx, device_id=principal.device_id)
-
-    def on_heartbeat(self, _payload=None):
-        """The tablet is still here (every minute): the supervisor's device_silent check."""
-        device = self.devices.get(request.sid)
-        if device is not None:
-            supervisor.device_seen(current_app.extensions["hallq"], device_id=device)
-
-    def on_disconnect(self, *_reason):
-        self.devices.pop(request.sid, None)
+        self.device_connected(principal.device_id)  # the tablet's heartbeats follow
 
 
 # ---- pushes, called by the publisher after a use case commits --------------------------------

@@ -8,24 +8,20 @@ device of that hall) and sends ``heartbeat`` every minute: the supervisor then n
 goes quiet. Without a token the namespace stays public and nothing is tracked.
 """
 
-from flask import current_app, request
-from flask_socketio import Namespace, emit, join_room
+from flask import current_app
+from flask_socketio import emit, join_room
 
 from queue_server.domain.errors import DomainError
 from queue_server.realtime import protocol
+from queue_server.realtime.heartbeats import HeartbeatNamespace
 from queue_server.realtime.refusal import refuse
-from queue_server.services import supervisor
 from queue_server.services.accounts import authenticate
 from queue_server.services.floor import hall_snapshot
 
 SCREEN_KINDS = ("display", "led")
 
 
-class DisplayNamespace(Namespace):
-    def __init__(self, namespace):
-        super().__init__(namespace)
-        self.devices: dict[str, int] = {}  # sid -> device id, for the paired connections
-
+class DisplayNamespace(HeartbeatNamespace):
     def on_connect(self, auth=None):
         auth = auth if isinstance(auth, dict) else {}
         hall, window = auth.get("hall"), auth.get("window")
@@ -45,8 +41,7 @@ class DisplayNamespace(Namespace):
         join_room(protocol.hall_room(hall) if window is None else protocol.window_room(hall, window))
         emit(protocol.HALL_SNAPSHOT, hall_snapshot(ctx, hall, window))
         if device is not None:
-            self.devices[request.sid] = device
-            supervisor.device_seen(ctx, device_id=device)
+            self.device_connected(device)
 
     @staticmethod
     def _paired_device(ctx, hall, token) -> int | None:
@@ -59,10 +54,3 @@ class DisplayNamespace(Namespace):
             refuse("forbidden", "this device belongs to another hall")
         return principal.device_id
 
-    def on_heartbeat(self, _payload=None):
-        device = self.devices.get(request.sid)
-        if device is not None:
-            supervisor.device_seen(current_app.extensions["hallq"], device_id=device)
-
-    def on_disconnect(self, *_reason):
-        self.devices.pop(request.sid, None)

@@ -114,6 +114,21 @@ def provision(env: dict, cwd: Path, hall_code: str, windows: int | None = None) 
     return hall
 
 
+def add_device(env: dict, cwd: Path, name: str, kind: str, hall_code: str) -> str:
+    """``queue-server device add``; returns the device's token."""
+    out = run_cli(["device", "add", name, "--kind", kind, "--hall", hall_code], env, cwd)
+    return out.strip().splitlines()[-1]
+
+
+def device_last_seen(env: dict, name: str):
+    """The device's ``last_seen_at`` straight from the server's SQLite file (None: never)."""
+    import sqlite3
+
+    path = env["HALLQ_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path, timeout=30) as conn:
+        return conn.execute("SELECT last_seen_at FROM devices WHERE name = ?", (name,)).fetchone()[0]
+
+
 class ServerProcess:
     """One ``queue-server serve`` subprocess on 127.0.0.1, its output in a log file."""
 

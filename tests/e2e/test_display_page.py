@@ -9,7 +9,7 @@ import yaml
 
 from tests.e2e.browser import HALL_SCREEN, screenshot
 from tests.e2e.displayfix import Hall, install_clips, make_clip_set
-from tests.e2e.serverproc import ServerProcess, run_cli
+from tests.e2e.serverproc import ServerProcess, add_device, device_last_seen, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -227,17 +227,11 @@ def test_without_server_audio_the_browser_speaks(open_page, deployment, hall):
 
 
 def _display_device(deployment, name: str) -> str:
-    out = run_cli(["device", "add", name, "--kind", "display", "--hall", deployment.hall.code],
-                  deployment.env, deployment.directory)
-    return out.strip().splitlines()[-1]
+    return add_device(deployment.env, deployment.directory, name, "display", deployment.hall.code)
 
 
 def _last_seen(deployment, name: str):
-    import sqlite3
-
-    path = deployment.env["HALLQ_DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(path, timeout=30) as conn:
-        return conn.execute("SELECT last_seen_at FROM devices WHERE name = ?", (name,)).fetchone()[0]
+    return device_last_seen(deployment.env, name)
 
 
 def test_a_screen_paired_with_its_token_is_seen_and_keeps_the_token_out_of_sight(

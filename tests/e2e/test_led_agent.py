@@ -3,7 +3,6 @@ writes show each call, a pause and the resume, and the true state again after a 
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,7 +11,8 @@ import pytest
 
 from hardware.led.frames import COMMAND_SHOW_TEXT, parse_frame, split_frames
 from tests.e2e.displayfix import Hall
-from tests.e2e.serverproc import REPO_ROOT, ServerProcess, run_cli
+from tests.e2e.serverproc import (REPO_ROOT, ServerProcess, add_device, device_last_seen,
+                                  run_cli)
 
 pytestmark = pytest.mark.e2e
 
@@ -126,15 +126,11 @@ def test_sigterm_stops_the_agent_cleanly(agent):
 
 
 def _led_device(deployment, name: str) -> str:
-    out = run_cli(["device", "add", name, "--kind", "led", "--hall", deployment.hall.code],
-                  deployment.env, deployment.directory)
-    return out.strip().splitlines()[-1]
+    return add_device(deployment.env, deployment.directory, name, "led", deployment.hall.code)
 
 
 def _last_seen(deployment, name: str):
-    path = deployment.env["HALLQ_DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(path, timeout=30) as conn:
-        return conn.execute("SELECT last_seen_at FROM devices WHERE name = ?", (name,)).fetchone()[0]
+    return device_last_seen(deployment.env, name)
 
 
 def _started(deployment, tmp_path, token):
