@@ -80,26 +80,27 @@ def test_ticket_waiting_past_its_limit_shows_a_red_alert(served, open_page):
     assert alert.is_visible()
 
 
-def test_reports_tab_shows_the_days_figures_and_charts(served, open_page):
-    server, hall, _ = served
-    _busy_floor(server, hall)
-    page = open_page(server.url + "/dashboard", HALL_SCREEN)
-    _sign_in(page, hall.manager)
-    page.click(".tab[data-tab=reports]")
-    total = page.locator("#report-table tr.total td[data-col=issued]")
-    total.wait_for(timeout=15_000)
-    page.wait_for_timeout(500)  # charts drawn
-    screenshot(page, "dashboard_reports")
-    assert total.inner_text() == "6"
-
-
-def test_excel_download_carries_the_figures_on_screen(served, open_page):
+def _reports_of_a_busy_floor(served, open_page):
+    """The manager's reports tab, once the day's total row is shown."""
     server, hall, _ = served
     _busy_floor(server, hall)
     page = open_page(server.url + "/dashboard", HALL_SCREEN)
     _sign_in(page, hall.manager)
     page.click(".tab[data-tab=reports]")
     page.locator("#report-table tr.total td[data-col=issued]").wait_for(timeout=15_000)
+    return page
+
+
+def test_reports_tab_shows_the_days_figures_and_charts(served, open_page):
+    page = _reports_of_a_busy_floor(served, open_page)
+    total = page.locator("#report-table tr.total td[data-col=issued]")
+    page.wait_for_timeout(500)  # charts drawn
+    screenshot(page, "dashboard_reports")
+    assert total.inner_text() == "6"
+
+
+def test_excel_download_carries_the_figures_on_screen(served, open_page):
+    page = _reports_of_a_busy_floor(served, open_page)
     on_screen = {col: page.locator(f"#report-table tr.total td[data-col={col}]").inner_text()
                  for col in ("issued", "served", "transfers")}
     with page.expect_download() as download:
