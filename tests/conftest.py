@@ -149,6 +149,28 @@ def manager(accts) -> dict:
     return accts.user("manager")
 
 
+@pytest.fixture
+def staff1(accts) -> dict:
+    """A staff member of window 1 (headers with their bearer token)."""
+    return accts.user("staff", windows=(1,))
+
+
+@pytest.fixture
+def evaluator1(accts) -> dict:
+    """Window 1's evaluator tablet (headers with its device token)."""
+    return accts.device("evaluator", window=1)
+
+
+@pytest.fixture
+def socketio(app):
+    return app.extensions["socketio"]
+
+
+def bearer(headers: dict) -> str:
+    """The token inside ``{"Authorization": "Bearer …"}`` (what socket clients send in auth)."""
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
 def require_services() -> bool:
     """In CI a missing PostgreSQL or Redis is a failure, not a skip."""
     return os.environ.get("HALLQ_REQUIRE_SERVICES") == "1" or os.environ.get("CI") == "true"

@@ -20,11 +20,6 @@ ACTIONS = ["call-next", "recall", "finish", "no-show", "transfer", "pause", "res
 
 
 @pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
-@pytest.fixture
 def caller1(accts):
     return accts.device("caller", window=1)
 

@@ -1,6 +1,5 @@
 """Window sign-in and sign-out, the counter's window state and the staff member's own day."""
 
-import pytest
 from sqlalchemy import select
 
 from queue_server.storage.models import window_sessions
@@ -8,11 +7,6 @@ from tests.api.counter_helpers import rate, serve_one
 
 SIGN_IN = "/api/v1/halls/h1/windows/{}/sign-in"
 SIGN_OUT = "/api/v1/halls/h1/windows/{}/sign-out"
-
-
-@pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
 
 
 def test_staff_signs_in_at_own_window(client, staff1):

@@ -9,11 +9,6 @@ CASES = "/api/v1/halls/h1/followups"
 
 
 @pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
-@pytest.fixture
 def evaluator(accts):
     return accts.device("evaluator", window=1)
 

@@ -8,16 +8,6 @@ from sqlalchemy import insert
 from queue_server.storage.models import alerts
 
 
-@pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
-@pytest.fixture
-def evaluator1(accts):
-    return accts.device("evaluator", window=1)
-
-
 def serve_one(client, kiosk, staff, clock, wait_min=5, handle_min=10, finish=True):
     ticket = client.post("/api/v1/halls/h1/tickets", json={"service": "A"},
                          headers=kiosk).get_json()

@@ -3,11 +3,6 @@
 import pytest
 
 
-@pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
 def issue(client, kiosk, service="A", **body):
     response = client.post("/api/v1/halls/h1/tickets", json=dict(body, service=service),
                            headers=kiosk)

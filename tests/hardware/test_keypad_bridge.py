@@ -4,6 +4,7 @@ import pytest
 
 from hardware.keypad import open_keypad
 from hardware.keypad.bridge import CallerActions, EvaluatorActions, KeypadBridge
+from tests.conftest import bearer
 
 
 @pytest.fixture
@@ -14,30 +15,21 @@ def post(client):
     return post
 
 
-def _token(headers):
-    return headers["Authorization"].split(" ", 1)[1]
-
-
-@pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
 def test_call_key_calls_the_next_ticket(client, kiosk, staff1, post):
     client.post("/api/v1/halls/h1/tickets", json={"service": "A"}, headers=kiosk)
-    status, body = CallerActions(post, "h1", 1, _token(staff1))("call_next")
+    status, body = CallerActions(post, "h1", 1, bearer(staff1))("call_next")
     assert (status, body["ticket"]["number"]) == (200, "A001")
 
 
 def test_pause_key_pauses_then_resumes(staff1, post):
-    press = CallerActions(post, "h1", 1, _token(staff1))
+    press = CallerActions(post, "h1", 1, bearer(staff1))
     first, second = press("pause")[1]["state"], press("pause")[1]["state"]
     assert (first, second) == ("paused", "open")
 
 
 def test_caller_key_on_another_window_is_refused(accts, post):
     other = accts.user("staff", windows=(2,))
-    assert CallerActions(post, "h1", 1, _token(other))("call_next")[0] == 403
+    assert CallerActions(post, "h1", 1, bearer(other))("call_next")[0] == 403
 
 
 def _finished_ticket(client, kiosk, staff1) -> int:
@@ -48,19 +40,19 @@ def _finished_ticket(client, kiosk, staff1) -> int:
 
 def test_grade_key_rates_the_ticket_on_offer(client, accts, kiosk, staff1, post):
     ticket = _finished_ticket(client, kiosk, staff1)
-    rate = EvaluatorActions(post, _token(accts.device("evaluator", window=1)))
+    rate = EvaluatorActions(post, bearer(accts.device("evaluator", window=1)))
     rate.offer({"ticket": ticket})
     assert rate("very_satisfied")[0] == 201
 
 
 def test_grade_key_with_nothing_on_offer_records_nothing(accts, post):
-    rate = EvaluatorActions(post, _token(accts.device("evaluator", window=1)))
+    rate = EvaluatorActions(post, bearer(accts.device("evaluator", window=1)))
     assert rate("very_satisfied") is None
 
 
 def test_grade_key_after_the_offer_expired_records_nothing(client, accts, kiosk, staff1, post):
     now = [0.0]
-    rate = EvaluatorActions(post, _token(accts.device("evaluator", window=1)), offer_s=60,
+    rate = EvaluatorActions(post, bearer(accts.device("evaluator", window=1)), offer_s=60,
                             clock=lambda: now[0])
     rate.offer({"ticket": _finished_ticket(client, kiosk, staff1)})
     now[0] = 61.0
@@ -68,7 +60,7 @@ def test_grade_key_after_the_offer_expired_records_nothing(client, accts, kiosk,
 
 
 def test_one_offer_takes_one_grade(client, accts, kiosk, staff1, post):
-    rate = EvaluatorActions(post, _token(accts.device("evaluator", window=1)))
+    rate = EvaluatorActions(post, bearer(accts.device("evaluator", window=1)))
     rate.offer({"ticket": _finished_ticket(client, kiosk, staff1)})
     rate("satisfied")
     assert rate("very_dissatisfied") is None
@@ -91,8 +83,8 @@ class RecordingSocket:
 def test_bridge_wires_fake_keypads_to_the_window(client, accts, kiosk, staff1, post):
     socket = RecordingSocket()
     caller, evaluator = open_keypad("fake", "caller"), open_keypad("fake", "evaluator")
-    evaluator_token = _token(accts.device("evaluator", window=1))
-    bridge = KeypadBridge("http://hall", "h1", 1, caller, _token(staff1), evaluator,
+    evaluator_token = bearer(accts.device("evaluator", window=1))
+    bridge = KeypadBridge("http://hall", "h1", 1, caller, bearer(staff1), evaluator,
                           evaluator_token, post=post, socket_factory=lambda: socket)
     bridge.start()
     client.post("/api/v1/halls/h1/tickets", json={"service": "A"}, headers=kiosk)
@@ -111,7 +103,7 @@ def test_bridge_wires_fake_keypads_to_the_window(client, accts, kiosk, staff1, p
 
 @pytest.fixture
 def caller1(accts):
-    return _token(accts.device("caller", window=1))
+    return bearer(accts.device("caller", window=1))
 
 
 def _sign_in(client, headers, window=1):
@@ -147,7 +139,7 @@ def test_nobody_signed_in_is_logged_plainly(caller1, post, caplog):
 
 def test_caller_device_of_another_window_is_refused_and_logged(client, accts, post, caplog):
     _sign_in(client, accts.user("staff", windows=(2,)), window=2)
-    other = _token(accts.device("caller", window=2))
+    other = bearer(accts.device("caller", window=2))
     status = CallerActions(post, "h1", 1, other)("call_next")[0]
     assert (status, "caller device token" in caplog.text) == (403, True)
 
@@ -174,7 +166,7 @@ def test_bridge_with_a_caller_device_token_serves_a_whole_visit(client, accts, k
     socket = RecordingSocket()
     caller, evaluator = open_keypad("fake", "caller"), open_keypad("fake", "evaluator")
     bridge = KeypadBridge("http://hall", "h1", 1, caller, caller1, evaluator,
-                          _token(accts.device("evaluator", window=1)), post=post,
+                          bearer(accts.device("evaluator", window=1)), post=post,
                           socket_factory=lambda: socket)
     bridge.start()
     client.post("/api/v1/halls/h1/tickets", json={"service": "A"}, headers=kiosk)

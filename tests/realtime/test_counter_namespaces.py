@@ -1,33 +1,18 @@
 """The /staff (counter page) and /evaluator (window tablet) namespaces."""
 
-import pytest
-
 from queue_server.realtime import protocol
 from tests.api.counter_helpers import serve_one
-
-
-@pytest.fixture
-def socketio(app):
-    return app.extensions["socketio"]
-
-
-@pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
-def _token(headers: dict) -> str:
-    return headers["Authorization"].split(" ", 1)[1]
+from tests.conftest import bearer
 
 
 def staff_client(app, socketio, headers, window=1):
     return socketio.test_client(app, namespace=protocol.STAFF_NAMESPACE,
-                                auth={"token": _token(headers), "hall": "h1", "window": window})
+                                auth={"token": bearer(headers), "hall": "h1", "window": window})
 
 
 def evaluator_client(app, socketio, headers, **auth):
     return socketio.test_client(app, namespace=protocol.EVALUATOR_NAMESPACE,
-                                auth=dict(auth, token=_token(headers)))
+                                auth=dict(auth, token=bearer(headers)))
 
 
 def received(client, namespace, name):

@@ -6,15 +6,7 @@ from sqlalchemy import select
 
 from queue_server.realtime import protocol
 from queue_server.storage.models import devices
-
-
-@pytest.fixture
-def socketio(app):
-    return app.extensions["socketio"]
-
-
-def token_of(headers: dict) -> str:
-    return headers["Authorization"].removeprefix("Bearer ")
+from tests.conftest import bearer
 
 
 def last_seen(ctx, token: str):
@@ -32,14 +24,14 @@ def forget_heartbeats(ctx):
 
 @pytest.mark.parametrize("kind", ["display", "led"])
 def test_a_paired_screen_is_seen_when_it_connects(app, ctx, socketio, accts, kind):
-    token = token_of(accts.device(kind))
+    token = bearer(accts.device(kind))
     client = socketio.test_client(app, namespace="/display", auth={"hall": "h1", "token": token})
     assert client.is_connected("/display")
     assert last_seen(ctx, token) is not None
 
 
 def test_a_heartbeat_moves_last_seen_on(app, ctx, socketio, accts, clock):
-    token = token_of(accts.device("display"))
+    token = bearer(accts.device("display"))
     client = socketio.test_client(app, namespace="/display", auth={"hall": "h1", "token": token})
     first = last_seen(ctx, token)
     clock.advance(seconds=120)
@@ -49,7 +41,7 @@ def test_a_heartbeat_moves_last_seen_on(app, ctx, socketio, accts, clock):
 
 
 def test_an_unpaired_screen_still_connects_and_tracks_nothing(app, ctx, socketio, accts):
-    token = token_of(accts.device("display"))
+    token = bearer(accts.device("display"))
     client = socketio.test_client(app, namespace="/display", auth={"hall": "h1"})
     client.emit(protocol.HEARTBEAT, {}, namespace="/display")
     assert client.is_connected("/display")
@@ -58,7 +50,7 @@ def test_an_unpaired_screen_still_connects_and_tracks_nothing(app, ctx, socketio
 
 @pytest.mark.parametrize("kind,hall", [("kiosk", "h1"), ("evaluator", "h1"), ("display", "h2")])
 def test_a_screen_token_of_another_kind_or_hall_is_refused(app, socketio, accts, kind, hall):
-    token = token_of(accts.device(kind, hall=hall, window=1 if kind == "evaluator" else None))
+    token = bearer(accts.device(kind, hall=hall, window=1 if kind == "evaluator" else None))
     client = socketio.test_client(app, namespace="/display", auth={"hall": "h1", "token": token})
     assert not client.is_connected("/display")
 
@@ -70,7 +62,7 @@ def test_a_bad_screen_token_is_refused(app, socketio, token):
 
 
 def test_an_evaluator_tablet_is_seen_on_connect_and_heartbeat(app, ctx, socketio, accts, clock):
-    token = token_of(accts.device("evaluator", window=1))
+    token = bearer(accts.device("evaluator", window=1))
     client = socketio.test_client(app, namespace="/evaluator", auth={"token": token})
     assert client.is_connected("/evaluator")
     first = last_seen(ctx, token)

@@ -5,16 +5,6 @@ import pytest
 from queue_server.realtime import protocol
 
 
-@pytest.fixture
-def socketio(app):
-    return app.extensions["socketio"]
-
-
-@pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
 def connect(app, socketio, **auth):
     client = socketio.test_client(app, namespace="/display", auth=auth)
     assert client.is_connected("/display")

@@ -9,11 +9,6 @@ NS = protocol.KIOSK_NAMESPACE
 ID_NUMBER = "11010519491231002X"
 
 
-@pytest.fixture
-def socketio(app):
-    return app.extensions["socketio"]
-
-
 def token(headers):
     return headers["Authorization"].split()[1]
 

@@ -1,18 +1,6 @@
-"""Fixtures for supervision tests: staff, evaluator, and helpers that act through the API."""
-
-import pytest
+"""Helpers for supervision tests that act through the API (staff1, evaluator1: tests/conftest.py)."""
 
 from queue_server.services import supervisor
-
-
-@pytest.fixture
-def staff1(accts):
-    return accts.user("staff", windows=(1,))
-
-
-@pytest.fixture
-def evaluator1(accts):
-    return accts.device("evaluator", window=1)
 
 
 def issue(client, kiosk, service="A"):

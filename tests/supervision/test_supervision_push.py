@@ -3,12 +3,9 @@
 from queue_server.realtime import protocol
 from queue_server.services import supervisor
 from tests.supervision.conftest import act, issue
+from tests.conftest import bearer
 
 NS = protocol.SUPERVISION_NAMESPACE
-
-
-def _token(headers):
-    return headers["Authorization"].split()[1]
 
 
 def _connect(app, **auth):
@@ -20,26 +17,26 @@ def _names(client):
 
 
 def test_manager_gets_a_snapshot_on_connect(app, manager):
-    client = _connect(app, token=_token(manager), hall="h1")
+    client = _connect(app, token=bearer(manager), hall="h1")
     assert _names(client) == [protocol.ALERTS_SNAPSHOT]
 
 
 def test_staff_is_refused(app, accts):
-    client = _connect(app, token=_token(accts.user("staff", windows=(1,))), hall="h1")
+    client = _connect(app, token=bearer(accts.user("staff", windows=(1,))), hall="h1")
     assert not client.is_connected(NS)
 
 
 def test_manager_of_another_hall_is_refused(app, accts):
-    client = _connect(app, token=_token(accts.user("manager", hall="h2")), hall="h1")
+    client = _connect(app, token=bearer(accts.user("manager", hall="h2")), hall="h1")
     assert not client.is_connected(NS)
 
 
 def test_manager_without_a_hall_is_refused(app, manager):
-    assert not _connect(app, token=_token(manager)).is_connected(NS)
+    assert not _connect(app, token=bearer(manager)).is_connected(NS)
 
 
 def test_raised_alert_is_pushed_to_the_halls_managers(app, ctx, client, kiosk, manager, clock):
-    watcher = _connect(app, token=_token(manager), hall="h1")
+    watcher = _connect(app, token=bearer(manager), hall="h1")
     watcher.get_received(NS)
     issue(client, kiosk)
     clock.advance(minutes=30)
@@ -51,7 +48,7 @@ def test_raised_alert_is_pushed_to_the_halls_managers(app, ctx, client, kiosk, m
 
 
 def test_admin_watching_every_hall_gets_the_push(app, ctx, client, kiosk, accts, clock):
-    watcher = _connect(app, token=_token(accts.user("admin")))
+    watcher = _connect(app, token=bearer(accts.user("admin")))
     watcher.get_received(NS)
     issue(client, kiosk)
     clock.advance(minutes=30)
@@ -64,7 +61,7 @@ def test_cleared_alert_is_pushed(app, ctx, client, kiosk, manager, accts, clock)
     issue(client, kiosk)
     clock.advance(minutes=30)
     supervisor.run_once(ctx)
-    watcher = _connect(app, token=_token(manager), hall="h1")
+    watcher = _connect(app, token=bearer(manager), hall="h1")
     watcher.get_received(NS)
     act(client, staff, "call-next")
     supervisor.run_once(ctx)
