@@ -21,7 +21,7 @@ from queue_server.domain import workdays
 from queue_server.domain.errors import DomainError, invalid_request, not_found
 from queue_server.domain.grades import BAD_GRADES, LABELS_ZH
 from queue_server.domain.numbering import local_day
-from queue_server.services import queues
+from queue_server.services import periods, queues
 from queue_server.services.accounts import require_hall_manager
 from queue_server.storage.models import (
     alerts,
@@ -286,23 +286,11 @@ LEDGER_COLUMNS = [
 ]
 
 
-def _parse_day(value, default: date, name: str) -> date:
-    if value in (None, ""):
-        return default
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise invalid_request(f"{name} must be a date (YYYY-MM-DD)")
-
-
 def day_range(ctx, hall, date_from, date_to) -> tuple[date, date]:
     """``from``/``to`` query dates (local days, inclusive); default: the last 30 days."""
     today = local_day(ctx.clock(), hall.timezone)
-    start = _parse_day(date_from, today - timedelta(days=30), "from")
-    end = _parse_day(date_to, today, "to")
-    if end < start or (end - start).days > 366:
-        raise invalid_request("'to' must be on or after 'from', at most a year later")
-    return start, end
+    return periods.checked(periods.parse_day(date_from, today - timedelta(days=30), "from"),
+                           periods.parse_day(date_to, today, "to"))
 
 
 def ledger(ctx, principal, hall_code: str, date_from=None, date_to=None) -> list[dict]:

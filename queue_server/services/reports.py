@@ -27,13 +27,12 @@ from queue_server.domain.errors import invalid_request
 from queue_server.domain.grades import BAD_GRADES, GRADES
 from queue_server.domain.numbering import local_day, local_midnight_utc
 from queue_server.domain.statistics import percentile
-from queue_server.services import queues
+from queue_server.services import periods, queues
 from queue_server.services.accounts import require_hall_manager
 from queue_server.storage.db import collecting_p90
 from queue_server.storage.models import (alerts, evaluations, services, ticket_events, tickets,
                                          users, window_events)
 
-MAX_RANGE_DAYS = 366
 DIMENSIONS = ("hall", "department", "service", "window", "staff", "hour", "day")
 WAIT_BUCKETS_MIN = (5, 10, 15, 20, 30, 45, 60)
 PAUSE_LOOKBACK_S = 7 * 86400
@@ -48,22 +47,11 @@ def _e(column):
     return type_coerce(column, Double())
 
 
-def _parse_day(value: str | None, default: date, name: str) -> date:
-    if value is None:
-        return default
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise invalid_request(f"'{name}' must be a date YYYY-MM-DD")
-
-
 def date_range(ctx, hall, date_from, date_to) -> tuple[date, date]:
+    """Default today; ``from`` alone is that one day."""
     today = local_day(ctx.clock(), hall.timezone)
-    start = _parse_day(date_from, today, "from")
-    end = _parse_day(date_to, start if date_from else today, "to")
-    if end < start or (end - start).days >= MAX_RANGE_DAYS:
-        raise invalid_request("'to' must be on or after 'from', at most a year later")
-    return start, end
+    start = periods.parse_day(date_from, today, "from")
+    return periods.checked(start, periods.parse_day(date_to, start if date_from else today, "to"))
 
 
 class _Range:
