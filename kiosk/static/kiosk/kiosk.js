@@ -20,18 +20,8 @@
   var timers = {};
 
   // ---- text --------------------------------------------------------------------------------
-  function _(key, values) {
-    var text = (catalogs[state.lang] || {})[key] || catalogs.zh_CN[key] || key;
-    Object.keys(values || {}).forEach(function (name) {
-      text = text.split("{" + name + "}").join(String(values[name]));
-    });
-    return text;
-  }
-  function esc(text) {
-    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  function _(key, values) { return HallqText.translate(catalogs, state.lang, key, values); }
+  function esc(text) { return HallqText.esc(text); }
   function minutes(seconds) { return Math.max(1, Math.ceil(seconds / 60)); }
   function waitText(seconds) {
     return seconds > 0 ? _("estimated_wait", { m: minutes(seconds) }) : _("estimated_wait_none");

@@ -12,18 +12,8 @@
   if (!catalogs[lang]) lang = config.lang;
   var ticket = null, missing = false, socket = null, pending = null, updatedAt = null;
 
-  function _(key, values) {
-    var text = (catalogs[lang] || {})[key] || catalogs.zh_CN[key] || key;
-    Object.keys(values || {}).forEach(function (name) {
-      text = text.split("{" + name + "}").join(String(values[name]));
-    });
-    return text;
-  }
-  function esc(text) {
-    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  function _(key, values) { return HallqText.translate(catalogs, lang, key, values); }
+  function esc(text) { return HallqText.esc(text); }
   function clock(iso) { return iso ? iso.slice(11, 16) : ""; }
   // The time in the hall's zone (the offset of the ticket's own times), as on the ticket.
   function hallClock(date, sample) {
