@@ -270,26 +270,25 @@ def figures(ctx, conn, hall, rng, by: str) -> tuple[list[dict], dict | None, dic
     """Rows of figures per group of ``by`` in key order, the row of the whole range (None when
     nothing happened) and the charts' series."""
     groups, total = _ticket_figures(conn, by, rng, hall)
-    others = {name: {b: source(conn, b, rng, hall) for b in {by, "hall"}}
-              for name, source in (("transfers", _transfers), ("pauses", _pauses),
-                                   ("alerts", _alerts))}
-    rows = []
-    passes = [(by, groups)] + ([("hall", {hall.id: total} if total else {})] if by != "hall" else [])
-    for b, ticket_groups in passes:
-        keys = set(ticket_groups).union(*(others[name][b] for name in others))
-        labels = _label(ctx, conn, b, hall, rng, keys)
-        pause_applies = b in ("hall", "window", "staff", "hour", "day")
-        for key in keys:
-            row = _row(ticket_groups.get(key), others["transfers"][b].get(key),
-                       others["pauses"][b].get(key, 0.0) if pause_applies else None,
-                       others["alerts"][b].get(key))
-            rows.append(dict({"key": labels[key][0], "label": labels[key][1]}, **row))
-        if b == by:
-            rows.sort(key=lambda r: (str(type(r["key"])), r["key"]))
-            split = len(rows)
-    if by == "hall":
-        return rows, (rows[0] if rows else None), _charts(total)
-    return rows[:split], (rows[split] if len(rows) > split else None), _charts(total)
+    rows = _rows(ctx, conn, hall, rng, by, groups)
+    totals = rows if by == "hall" else _rows(ctx, conn, hall, rng, "hall",
+                                             {hall.id: total} if total else {})
+    return rows, (totals[0] if totals else None), _charts(total)
+
+
+def _rows(ctx, conn, hall, rng, by: str, ticket_groups: dict) -> list[dict]:
+    """The rows of ``by``: the tickets' figures joined with transfers, pauses and alerts."""
+    transfers, alert_counts = _transfers(conn, by, rng, hall), _alerts(conn, by, rng, hall)
+    pauses = _pauses(conn, by, rng, hall)
+    keys = set(ticket_groups) | set(transfers) | set(pauses) | set(alert_counts)
+    labels = _label(ctx, conn, by, hall, rng, keys)
+    pause_applies = by in ("hall", "window", "staff", "hour", "day")
+    rows = [dict({"key": labels[key][0], "label": labels[key][1]},
+                 **_row(ticket_groups.get(key), transfers.get(key),
+                        pauses.get(key, 0.0) if pause_applies else None, alert_counts.get(key)))
+            for key in keys]
+    rows.sort(key=lambda r: (str(type(r["key"])), r["key"]))
+    return rows
 
 
 def report_rows(ctx, conn, hall, rng, by: str) -> list[dict]:
