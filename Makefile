@@ -4,16 +4,28 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test test-fast bench translations clean
+.PHONY: run test test-fast bench translations clean constraints
 
-$(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres,redis]'
-	touch $(STAMP)
+# constraints.txt pins every package to the versions tested here (see docs/DEPENDENCIES.md);
+# the venv is rebuilt when it changes.
+$(STAMP): setup.cfg pyproject.toml constraints.txt
+	@echo "Installing HallQ into $(VENV) (first run only; takes a minute)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -qq --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install -qq --disable-pip-version-check -c constraints.txt -e '.[test,postgres,redis]'
+	@touch $(STAMP)
 
+# Rewrite constraints.txt from the current venv (after raising a floor in setup.cfg and
+# `$(BIN)/pip install -U -e '.[test,postgres,redis]'`).
+constraints:
+	{ sed -n '1,2p' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^hallq'; } \
+		> constraints.txt.new && mv constraints.txt.new constraints.txt
+
+# The demo hall on http://127.0.0.1:5000 (HALLQ_HOST=0.0.0.0 to open it to the network): quiet
+# apart from its banner and warnings (HALLQ_LOG_LEVEL=INFO for more). Ctrl-C stops it.
 run: $(STAMP)
-	HALLQ_ASYNC_MODE=$${HALLQ_ASYNC_MODE:-eventlet} $(BIN)/queue-server demo
+	@HALLQ_ASYNC_MODE=$${HALLQ_ASYNC_MODE:-eventlet} HALLQ_LOG_LEVEL=$${HALLQ_LOG_LEVEL:-WARNING} \
+		$(BIN)/queue-server demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -84,7 +84,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the processes on the way out
     with tempfile.TemporaryDirectory(prefix="hallq-bench-kiosk-") as tmp:
         directory = Path(tmp)
-        env = server_env(sqlite_url(directory), "bench-kiosk-secret")
+        env = server_env(sqlite_url(directory), "bench-kiosk-secret-" + "0" * 16)
         hall = provision(env, directory, "bench_kiosk")
         server = ServerProcess(env, directory, name="server").start()
         printed = directory / "printer.bin"

@@ -110,7 +110,7 @@ class Generator:
             local_date=day, status=status, priority=False, issued_at=issued, queued_at=issued,
             called_at=called, first_called_at=called, finished_at=finished, window_id=window.id,
             target_window_id=None, staff_user_id=staff, recall_count=0, id_hash=None,
-            id_masked=None, track_token=uuid.uuid4().hex, device_id=None, user_id=None))
+            track_token=uuid.uuid4().hex, device_id=None, user_id=None))
         events = [("issued", issued, None, None), ("called", called, window.id, staff),
                   ("finished" if status == "done" else "no_show", finished, window.id, staff)]
         if self.rng.random() < 0.03:
@@ -275,7 +275,7 @@ def main() -> None:
         try:
             ctx = build(url, args.per_day)
             measure(ctx, args.runs)
-            ctx.db.dispose()
+            ctx.close()
             if args.during:
                 during_reports(url, Path(directory), args.during)
         finally:

@@ -6,7 +6,8 @@ with espeak-ng (into a temporary directory renamed into place, so a second proce
 half a set); without espeak-ng, announcements raise ``SpeechUnavailable`` and the hall screen
 speaks with the browser's speech synthesis. Audio is only ever made when a hall screen asks
 for a WAV, never on the call path; under eventlet ``subprocess`` is green, so espeak-ng runs
-without blocking other requests.
+without blocking other requests. The cache is kept under ``voice_cache_max_bytes``: each use
+marks a file's access time, and a new file evicts the least recently used ones over the cap.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from display.settings import DisplaySettings
-from display.voice import Announcer, SpeechUnavailable
+from display.voice import Announcement, Announcer, SpeechUnavailable
 from display.voice.audio import AudioFormatError
 from display.voice.clips import CHIME, ClipSetError
 from display.voice.generate_default_clips import generate_default_clips
@@ -51,6 +53,30 @@ def ensure_default_clips(directory: Path) -> bool:
     return True
 
 
+def evict_least_recently_used(directory: Path, max_bytes: int, keep: Path) -> int:
+    """Delete the least recently used WAVs of ``directory`` until it holds at most
+    ``max_bytes`` (``keep`` stays); returns how many files went."""
+    files = []
+    for entry in os.scandir(directory):
+        if entry.name.endswith(".wav") and entry.is_file():
+            stat = entry.stat()
+            files.append((stat.st_atime, stat.st_size, Path(entry.path)))
+    total = sum(size for _, size, _ in files)
+    removed = 0
+    for _, size, path in sorted(files):
+        if total <= max_bytes:
+            break
+        if path == keep:
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        total -= size
+        removed += 1
+    return removed
+
+
 class Announcers:
     """Announcers by hall wording, sharing one clip set and one cache directory."""
 
@@ -74,6 +100,21 @@ class Announcers:
                     announcer = Announcer(cache, None, templates=templates)
                 self._by_templates[templates] = announcer
             return announcer
+
+    def wav_path(self, templates: Templates, announcement: Announcement) -> Path:
+        """``announcement``'s cached WAV (made first if needed), marked as just used."""
+        announcer = self.for_templates(templates)
+        made = not (announcer.cache_dir / f"{announcer.cache_key(announcement)}.wav").exists()
+        path = announcer.wav_path(announcement)
+        try:
+            os.utime(path, (time.time(), path.stat().st_mtime))
+        except OSError:  # evicted meanwhile by another process: it is made again next time
+            pass
+        if made:
+            with self._lock:
+                evict_least_recently_used(path.parent, self.settings.voice_cache_max_bytes,
+                                          keep=path)
+        return path
 
     def _clip_set(self) -> Path | None:
         if not self._clips_checked:

@@ -1,8 +1,21 @@
 """What the demo hall (``queue-server demo``) needs from the display package: the default voice
 clips made once (espeak-ng), and the lines telling the user where the screens are."""
 
+import shlex
+import sys
+from pathlib import Path
+
 from display.announcers import ensure_default_clips
 from display.settings import load_display_settings
+
+
+def led_agent_command() -> str:
+    """How to run ``led-agent`` from this installation, runnable as printed: the console script
+    next to this interpreter (a virtualenv's ``bin/`` is seldom on PATH), else the module."""
+    script = Path(sys.executable).absolute().with_name("led-agent")
+    if script.exists():
+        return shlex.quote(str(script))
+    return f"{shlex.quote(str(Path(sys.executable).absolute()))} -m display.led_agent"
 
 
 def prepare_display_demo(base_url: str, hall, led_window: int | None = None,
@@ -21,7 +34,7 @@ def prepare_display_demo(base_url: str, hall, led_window: int | None = None,
               for w in hall.windows[:2]]
     if len(hall.windows) > 2:
         lines.append(f"                   … /window/1 to /window/{hall.windows[-1].number}")
-    lines.append(f"  LED sign agent   led-agent --server {base_url} --hall {hall.code} "
-                 f"--window {led_window} --sign console"
+    lines.append(f"  LED sign agent   {led_agent_command()} --server {base_url} "
+                 f"--hall {hall.code} --window {led_window} --sign console"
                  + (f" --token {led_token}" if led_token else ""))
     return lines

@@ -3,18 +3,24 @@
     led-agent --server http://hall-server:5000 --hall demo --window 3 --sign serial:/dev/ttyUSB0
 
 It connects to the public ``/display`` namespace with ``auth={"hall", "window"}`` and shows the
-number being served (``请A001号`` when the sign is wide enough, else ``A001``), ``暂停服务`` while
-the window is paused and the window's name when it is idle or closed. Every (re)connect brings a
-``hall_snapshot`` that is shown whatever the sign showed before, so after a server restart or a
+number being served (``请A001号办理`` when the sign is wide enough, else ``A001``); otherwise the
+window's state in the words every screen uses (``hallq_shared.windows``): ``暂停``,
+``等候叫号`` or ``未开放``, after the window's name when the sign is wide enough. The state and
+the current ticket are the server's (``window_changed`` carries both): a ticket transferred,
+marked no-show, finished or held, or a clerk signing out, leaves the sign at once.
+
+Every (re)connect brings a ``hall_snapshot`` that is shown whatever the sign showed before, so after a server restart or a
 network cut the sign shows the true state. The agent retries the first connection and every
-lost one with backoff (0.5 s doubling up to 10 s) and stops cleanly on SIGTERM or SIGINT.
+lost one with backoff (0.5 s doubling up to 10 s). SIGTERM or SIGINT (to the agent or its process
+group) stops it: it disconnects, stops the keypads, closes the sign and exits 0 (see
+``hallq_shared.lifecycle``).
 
 With ``--token`` (an ``led`` device token, or HALLQ_LED_TOKEN) it connects as that device and
 sends a heartbeat every minute, so the supervisor raises ``device_silent`` when the sign's
 computer goes dark; without one it connects anonymously, untracked.
 
 With ``--caller-keypad`` / ``--evaluator-keypad`` it also runs the window's keypads
-(``hardware/keypad/bridge.py``): the caller keypad with the window's caller device token
+(``display/keypad_bridge.py``): the caller keypad with the window's caller device token
 (``--caller-token``), the evaluator keypad with its evaluator device token.
 
 The decisions (what the sign says for a window state) are the pure functions at the top.
@@ -25,22 +31,24 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 import threading
 import time
 
+from hallq_shared import protocol
+from hallq_shared.disconnect import disconnect_for_good
+from hallq_shared.windows import CLOSED, IDLE, PAUSED, SERVING, STATES, label
 from hardware.led import LedSignError, open_led_sign
 from hardware.led.drivers import DEFAULT_WIDTH
 from hardware.led.frames import cell_width, sanitize_text
 
 log = logging.getLogger("display.led_agent")
 
-NAMESPACE = "/display"
-PAUSED_TEXT = "暂停服务"
+NAMESPACE = protocol.DISPLAY_NAMESPACE
 SERVING_FORMS = ("请{number}号办理", "请{number}号", "{number}")
+STATE_FORMS = ("{window_name} {label}", "{label}")
 RETRY_MIN_S, RETRY_MAX_S = 0.5, 10.0
-HEARTBEAT_S = 60.0  # as queue_server.realtime.protocol.DEVICE_HEARTBEAT_S
+HEARTBEAT_S = float(protocol.DEVICE_HEARTBEAT_S)
 
 
 def window_state(snapshot: dict, window: int) -> dict:
@@ -48,39 +56,46 @@ def window_state(snapshot: dict, window: int) -> dict:
     for entry in snapshot.get("windows", []):
         if entry.get("window") == window:
             return _state(entry)
-    return {"window_name": f"{window}号窗口", "state": "closed", "reason": None, "number": None}
+    return {"window_name": f"{window}号窗口", "state": CLOSED, "reason": None, "number": None}
 
 
 def apply_event(state: dict, name: str, payload: dict, window: int) -> dict:
     """The window state after a ``window_changed`` or ``ticket_called`` push for ``window``."""
     if payload.get("window") != window:
         return state
-    if name == "window_changed":
+    if name == protocol.WINDOW_CHANGED:
         return _state(payload)
-    if name == "ticket_called":
-        return dict(state, number=payload.get("number"),
+    if name == protocol.TICKET_CALLED:
+        return dict(state, state=SERVING, number=payload.get("number"),
                     window_name=payload.get("window_name") or state["window_name"])
     return state
 
 
 def _state(entry: dict) -> dict:
     current = entry.get("current") or {}
+    state = entry.get("state")
+    if state not in STATES:  # a server older than the four states said "open"
+        state = (SERVING if current.get("number") else IDLE) if state == "open" else CLOSED
     return {"window_name": entry.get("window_name") or f"{entry.get('window')}号窗口",
-            "state": entry.get("state", "closed"), "reason": entry.get("reason"),
-            "number": current.get("number")}
+            "state": state, "reason": entry.get("reason"),
+            "number": current.get("number") if state == SERVING else None}
 
 
 def sign_text(state: dict, max_width: int = DEFAULT_WIDTH) -> str:
-    """What the sign shows: paused beats serving, serving beats the window name."""
-    if state["state"] == "paused":
-        return PAUSED_TEXT
-    if state["state"] == "open" and state.get("number"):
-        for form in SERVING_FORMS:
-            text = form.format(number=state["number"])
-            if cell_width(sanitize_text(text)) <= max_width:
-                return text
-        return state["number"]
-    return state["window_name"]
+    """What the sign shows: the number served, else the window's state (with its name if it
+    fits): 暂停, 等候叫号 or 未开放 — the same words as the hall and window screens."""
+    if state["state"] == SERVING and state.get("number"):
+        return _widest(SERVING_FORMS, max_width, number=state["number"])
+    word = label(state["state"] if state["state"] in (PAUSED, IDLE) else CLOSED)
+    return _widest(STATE_FORMS, max_width, window_name=state["window_name"], label=word)
+
+
+def _widest(forms, max_width: int, **values) -> str:
+    for form in forms:
+        text = form.format(**values)
+        if cell_width(sanitize_text(text)) <= max_width:
+            return text
+    return forms[-1].format(**values)
 
 
 class LedAgent:
@@ -126,18 +141,26 @@ class LedAgent:
 
 
 def run(args, stop: threading.Event) -> int:
-    import socketio
+    from hallq_shared.inorder_client import InOrderClient
 
     sign = open_led_sign(args.sign, address=args.address, max_width=args.width,
                          overflow=args.overflow)
     agent = LedAgent(sign, args.window, args.width)
-    client = socketio.Client(reconnection=True, reconnection_attempts=0,
-                             reconnection_delay=RETRY_MIN_S, reconnection_delay_max=RETRY_MAX_S)
-    client.on("hall_snapshot", agent.snapshot, namespace=NAMESPACE)
-    for name in ("ticket_called", "window_changed"):
+    client = InOrderClient(reconnection=True, reconnection_attempts=0,
+                           reconnection_delay=RETRY_MIN_S, reconnection_delay_max=RETRY_MAX_S,
+                           handle_sigint=False)  # the signals are the main thread's
+    client.on(protocol.HALL_SNAPSHOT, agent.snapshot, namespace=NAMESPACE)
+    for name in (protocol.TICKET_CALLED, protocol.WINDOW_CHANGED):
         client.on(name, lambda payload, name=name: agent.event(name, payload), namespace=NAMESPACE)
-    client.on("disconnect", lambda *reason: stop.is_set() or log.warning(
-        "disconnected; reconnecting"), namespace=NAMESPACE)
+    dropped = threading.Event()  # lost, not ended by the stop: a reconnection may be starting
+
+    def on_disconnect(*reason):
+        if not stop.is_set():
+            dropped.set()
+            log.warning("disconnected; reconnecting")
+
+    client.on("connect", dropped.clear, namespace=NAMESPACE)
+    client.on("disconnect", on_disconnect, namespace=NAMESPACE)
     client.on("connect_error", lambda data=None: _refused_token(args, data),
               namespace=NAMESPACE)
     bridge = _keypad_bridge(args)
@@ -154,7 +177,7 @@ def run(args, stop: threading.Event) -> int:
     finally:
         if bridge is not None:
             bridge.stop()
-        client.disconnect()
+        disconnect_for_good(client, dropped.is_set())
         sign.close()
     return 0
 
@@ -162,7 +185,7 @@ def run(args, stop: threading.Event) -> int:
 def _keypad_bridge(args):
     """The window's caller and evaluator keypads (hardware/keypad), when any is configured."""
     from hardware.keypad import open_keypad
-    from hardware.keypad.bridge import KeypadBridge
+    from display.keypad_bridge import KeypadBridge
 
     caller = None if args.caller_keypad == "none" else open_keypad(args.caller_keypad, "caller")
     evaluator = (None if args.evaluator_keypad == "none"
@@ -177,7 +200,7 @@ def _heartbeat(client) -> None:
     """"Still here" to the server (only while connected; a reconnect counts as one too)."""
     if client.connected:
         try:
-            client.emit("heartbeat", {}, namespace=NAMESPACE)
+            client.emit(protocol.HEARTBEAT, {}, namespace=NAMESPACE)
         except Exception as error:  # a heartbeat lost in a reconnect is not worth a crash
             log.debug("heartbeat not sent: %s", error)
 
@@ -249,17 +272,26 @@ def parse_args(argv=None):
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
+    from hallq_shared import lifecycle
+
+    lifecycle.block_stop_signals()  # a stop signal during start-up waits until we serve
+    try:
+        args = parse_args(argv)
+    except BaseException:  # --help, a bad argument
+        lifecycle.unblock_stop_signals()
+        raise
     logging.basicConfig(level=args.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    try:
-        return run(args, stop)
-    except (LedSignError, ValueError) as error:
-        print(f"led-agent: {error}", file=sys.stderr)
-        return 2
+
+    def serve() -> int:
+        try:
+            return run(args, stop)
+        except (LedSignError, ValueError) as error:
+            print(f"led-agent: {error}", file=sys.stderr)
+            return 2
+
+    return lifecycle.serve_until_signalled(serve, stop.set, "led-agent")
 
 
 if __name__ == "__main__":

@@ -3,13 +3,18 @@
 ``/display/{hall}`` (综合屏) and ``/display/{hall}/window/{n}`` (窗口屏) are static pages fed
 only by the public ``/display`` Socket.IO namespace (no polling); ``?lang=en`` shows English.
 ``/display/{hall}/voice/call.wav?number=A001&window=3&recall=0`` is the announcement of one
-call, made by :mod:`display.announcers` on first request and cached on disk.
+call, made by :mod:`display.announcers` on first request and cached on disk (size-capped, least
+recently used out first); only a number called in that hall today is spoken (404 ``not_called``).
+
+``/queue/{hall}`` is the public phone page of the hall's queue (now calling, waiting and the
+estimated wait per service), live from the same namespace; the hall screen shows its QR code
+(``/queue/{hall}/qr.svg``), which points at ``HALLQ_PUBLIC_URL`` when set.
 """
 
 import logging
 import re
 
-from flask import Blueprint, Flask, current_app, render_template, request, send_file
+from flask import Blueprint, Flask, Response, current_app, render_template, request, send_file
 
 from display.announcers import Announcers
 from display.settings import load_display_settings
@@ -17,6 +22,7 @@ from display.voice import AnnouncementError, SpeechUnavailable, call_announcemen
 from display.voice.clips import ClipSetError
 from display.voice_options import voice_options
 from queue_server.domain.errors import DomainError, invalid_request
+from queue_server.services import floor
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,34 @@ def window_screen(hall_code, number):
     return _page("display/window.html", hall_code, number)
 
 
+@bp.get("/queue/<hall_code>")
+def queue_page(hall_code):
+    hall = _ctx().halls.get(hall_code)
+    return render_template("display/queue.html", hall=hall, window=None, lang=_language(),
+                           voice=None)
+
+
+def queue_url(hall_code: str, lang: str) -> str:
+    """The phone queue page's address for QR codes: HALLQ_PUBLIC_URL, else this request's."""
+    base = current_app.extensions["hallq_settings"].public_url.rstrip("/") \
+        or request.url_root.rstrip("/")
+    return f"{base}/queue/{hall_code}" + ("?lang=en" if lang == "en" else "")
+
+
+@bp.get("/queue/<hall_code>/qr.svg")
+def queue_qr(hall_code):
+    """The QR code of the hall's phone queue page, as SVG (drawn here: no outside service)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    hall = _ctx().halls.get(hall_code)
+    image = qrcode.make(queue_url(hall.code, _language()), image_factory=SvgPathImage, border=2,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    response = Response(image.to_string(encoding="unicode"), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
 @bp.get("/display/<hall_code>/voice/call.wav")
 def call_audio(hall_code):
     hall = _ctx().halls.get(hall_code)
@@ -71,16 +105,19 @@ def call_audio(hall_code):
     recall = request.args.get("recall", "0")
     if recall not in ("0", "1"):
         raise invalid_request("recall must be 0 or 1")
+    if not floor.called_today(_ctx(), hall, number):
+        # Only what was called is spoken: anything else would fill the disk with WAVs.
+        raise DomainError("not_called", f"{number} has not been called in this hall today")
     templates = voice_options(hall.options).templates
     try:
-        path = _announcers().for_templates(templates).wav_path(
-            call_announcement(number, window.name, templates, recall == "1"))
+        path = _announcers().wav_path(
+            templates, call_announcement(number, window.name, templates, recall == "1"))
     except AnnouncementError as error:
         raise invalid_request(str(error))
     except (SpeechUnavailable, ClipSetError) as error:
         log.warning("no server voice for %s: %s", number, error)
         raise DomainError("speech_unavailable", "the server cannot speak; use the browser's "
-                          "voice", 503)
+                          "voice")
     return send_file(path, mimetype="audio/wav", max_age=WAV_MAX_AGE_S, conditional=True)
 
 

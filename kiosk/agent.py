@@ -9,8 +9,9 @@ The agent connects to the server's ``/kiosk`` namespace with the kiosk's token. 
 queued: what was issued while the agent was away is printed when it is back. Each job is answered
 with ``print_result``, resent until the server acknowledges it; the server settles a job once. A
 printer fault is reported as ``printer_status`` and the job as failed (the kiosk page then tells
-the citizen to note the number). Card reads go to the server as ``card_read`` and on to the paired
-page; the ID number is never logged.
+the citizen to note the number). Card reads go to the server as ``card_read``; the paired page
+gets only the server's reference to the swipe and its last 4 characters. The ID number is never
+logged.
 
 A ticket is printed once, also across a crash or a power cut: the agent keeps a print journal on
 the kiosk's disk (``--journal`` or ``HALLQ_KIOSK_JOURNAL``, by default
@@ -29,6 +30,10 @@ printed when nothing came out would leave a citizen without a number to wait for
 page, told "printed", would not even ask them to note it. The journal narrows the window to the
 printer's own write.
 
+SIGTERM or SIGINT (to the agent or its process group) stops it: it disconnects, lets a print in
+progress finish and be journaled, closes the printer, the card reader and the journal (releasing
+its lock) and exits 0 (see ``hallq_shared.lifecycle``).
+
 ``--crash-at after-print|after-journal`` is fault injection for the end-to-end tests: the agent
 kills itself (SIGKILL) right after the printer took its first job, or right after that job's
 outcome was journaled.
@@ -40,6 +45,7 @@ import os
 import queue
 import random
 import signal
+import sys
 import threading
 import time
 from datetime import datetime
@@ -48,8 +54,9 @@ import socketio
 
 from hardware.card_reader import open_card_reader
 from hardware.printer import PrinterFault, PrinterStatus, TicketPrint, open_printer
+from hallq_shared import lifecycle, protocol
+from hallq_shared.disconnect import disconnect_for_good
 from kiosk.journal import JournalBusy, PrintJournal, default_journal_path
-from queue_server.realtime import protocol
 
 log = logging.getLogger("kiosk.agent")
 NS = protocol.KIOSK_NAMESPACE
@@ -76,7 +83,8 @@ def ticket_print(job: dict, server: str) -> TicketPrint:
         service_name=job.get("service_name", ""), waiting_ahead=int(job.get("waiting_ahead", 0)),
         issued_at=issued_at, estimated_wait_s=job.get("estimated_wait_s") or None,
         tracking_url=job.get("tracking_url") or f"{server.rstrip('/')}/track/{job['track_token']}",
-        priority=bool(job.get("priority")), timezone=job.get("timezone") or "Asia/Shanghai",
+        priority=bool(job.get("priority")), booked=bool(job.get("booked")),
+        timezone=job.get("timezone") or "Asia/Shanghai",
     )
 
 
@@ -92,14 +100,19 @@ class KioskAgent:
         self.backoff_max = backoff_max
         self.journal = journal if journal is not None else PrintJournal(None)
         self.crash_at = crash_at
+        # handle_sigint=False: SIGINT and SIGTERM are the main thread's (hallq_shared.lifecycle)
         self.sio = socketio.Client(reconnection=True, reconnection_delay=BACKOFF_FIRST_S,
-                                   reconnection_delay_max=backoff_max, randomization_factor=0.5)
+                                   reconnection_delay_max=backoff_max, randomization_factor=0.5,
+                                   handle_sigint=False)
         self.jobs: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._in_flight: set[int] = set()  # jobs queued or at the printer in this process
         self._printer_status: str | None = None
         self._reported_at = 0.0
         self._stopping = threading.Event()
+        self._disconnecting = threading.Lock()
+        self._dropped = threading.Event()  # the connection was lost (not ended by a stop)
+        self._printer_thread: threading.Thread | None = None
         self.sio.on("connect", self._on_connect, namespace=NS)
         self.sio.on("disconnect", self._on_disconnect, namespace=NS)
         self.sio.on(protocol.PRINT_TICKET, self._on_print_ticket, namespace=NS)
@@ -111,18 +124,30 @@ class KioskAgent:
 
     def run(self) -> None:
         """Connect (retrying with backoff) and serve until ``stop()``."""
-        threading.Thread(target=self._print_loop, name="kiosk-printer", daemon=True).start()
+        self._printer_thread = threading.Thread(target=self._print_loop, name="kiosk-printer",
+                                                daemon=True)
+        self._printer_thread.start()
         if self.card_reader is not None:
             self.card_reader.start(self._on_card_read)
         try:
             while not self._stopping.is_set():
-                if self._connect():
+                if self._connect() and not self._stopping.is_set():
                     self.sio.wait()  # returns when the client gives up or is told to stop
         finally:
-            if self.card_reader is not None:
-                self.card_reader.stop()
-            self.printer.close()
-            self.journal.close()
+            self._close()
+
+    def _close(self) -> None:
+        """Disconnect, let a print in progress be journaled, then close the devices and the
+        journal (which releases its lock)."""
+        self._stopping.set()
+        self.jobs.put(None)
+        self._disconnect()
+        if self.card_reader is not None:
+            self.card_reader.stop()
+        if self._printer_thread is not None:
+            self._printer_thread.join(lifecycle.GRACE_S / 2)
+        self.printer.close()
+        self.journal.close()
 
     def _connect(self) -> bool:
         delay = BACKOFF_FIRST_S
@@ -138,14 +163,18 @@ class KioskAgent:
         return False
 
     def stop(self) -> None:
+        """Make ``run()`` return (called from another thread, never from a signal handler)."""
         self._stopping.set()
         self.jobs.put(None)
-        try:
-            self.sio.shutdown()  # disconnects, or ends the reconnection attempts
-        except Exception:  # already down
-            pass
+        self._disconnect()
+
+    def _disconnect(self) -> None:
+        """End the connection and any reconnection attempt, for good."""
+        with self._disconnecting:
+            disconnect_for_good(self.sio, self._dropped.is_set())
 
     def _on_connect(self) -> None:
+        self._dropped.clear()
         log.info("connected to %s", self.server)
         for result in self.journal.unacknowledged():
             self._send_result(result)
@@ -153,7 +182,11 @@ class KioskAgent:
             self._emit(protocol.PRINTER_STATUS, {"status": self._printer_status})
 
     def _on_disconnect(self, *reason) -> None:
-        log.warning("disconnected from %s; reconnecting", self.server)
+        if self._stopping.is_set():
+            log.info("disconnected from %s", self.server)
+        else:
+            self._dropped.set()
+            log.warning("disconnected from %s; reconnecting", self.server)
 
     def _emit(self, event: str, data: dict, callback=None) -> bool:
         try:
@@ -256,7 +289,7 @@ def parse_args(argv=None):
                         help="the kiosk's device token (or HALLQ_KIOSK_TOKEN)")
     parser.add_argument("--printer", required=True,
                         help="usb:VID:PID, network:HOST[:PORT], serial:DEV[:BAUD], file:PATH, "
-                             "dummy, virtual:DIR (options after ?, e.g. ?roll=58mm&text=raster)")
+                             "dummy, virtual:DIR, fake[:DIR] (options after ?, e.g. ?roll=58mm)")
     parser.add_argument("--card-reader", default="none",
                         help="evdev:PATH, fake[:DIR] or none (default)")
     parser.add_argument("--journal", default=os.environ.get("HALLQ_KIOSK_JOURNAL"),
@@ -274,7 +307,17 @@ def parse_args(argv=None):
     return args
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> int:
+    lifecycle.block_stop_signals()  # a stop signal during start-up waits until we serve
+    try:
+        agent = _start(argv)
+    except BaseException:
+        lifecycle.unblock_stop_signals()
+        raise
+    return lifecycle.serve_until_signalled(agent.run, agent.stop, "kiosk-agent")
+
+
+def _start(argv) -> KioskAgent:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -283,15 +326,10 @@ def main(argv=None) -> None:
         journal = PrintJournal.open(path)
     except (JournalBusy, OSError) as error:
         raise SystemExit(f"kiosk-agent: cannot use the print journal {path}: {error}") from None
-    agent = KioskAgent(args.server, args.token, open_printer(args.printer),
-                       open_card_reader(args.card_reader), journal=journal,
-                       crash_at=args.crash_at)
-    signal.signal(signal.SIGTERM, lambda *_: agent.stop())
-    try:
-        agent.run()
-    except KeyboardInterrupt:
-        agent.stop()
+    return KioskAgent(args.server, args.token, open_printer(args.printer),
+                      open_card_reader(args.card_reader), journal=journal,
+                      crash_at=args.crash_at)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -19,7 +19,10 @@ new file that replaces the old one (acknowledged entries and interrupted prints 
 unacknowledged results older than a week are dropped; the server expires a job of an earlier day
 anyway). The journal compacts itself again after ``compact_every`` appended lines, so neither the
 file nor the agent's memory grows without bound. A lock file keeps a second agent off the same
-journal. ``PrintJournal(None)`` keeps the same entries in memory only.
+journal: an ``flock`` on ``<journal>.lock``, which the kernel releases when its holder dies however
+it dies (``kill -9``, a power cut), so a new agent takes over a dead one's journal at once; the
+file names the holder's pid for the refusal message while it lives. ``PrintJournal(None)`` keeps
+the same entries in memory only.
 """
 
 import hashlib
@@ -147,14 +150,22 @@ class PrintJournal:
         return journal
 
     def _take_lock(self) -> None:
-        self._lock_file = open(self.path.with_name(self.path.name + ".lock"), "a")
+        # Opened without truncating: the holder's pid stays readable until the lock is ours.
+        self._lock_file = open(self.path.with_name(self.path.name + ".lock"), "a+")
         if fcntl is None:
             return
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            self._lock_file.seek(0)
+            holder = self._lock_file.read(32).strip() or "?"
             self._lock_file.close()
-            raise JournalBusy(f"another kiosk-agent is using the journal {self.path}") from None
+            raise JournalBusy(f"another kiosk-agent (pid {holder}) is using the journal "
+                              f"{self.path}") from None
+        self._lock_file.seek(0)
+        self._lock_file.truncate()
+        self._lock_file.write(f"{os.getpid()}\n")
+        self._lock_file.flush()
 
     def close(self) -> None:
         with self._lock:

@@ -13,6 +13,8 @@ languages' catalogs for their scripts, whose language button switches without a 
 import secrets
 from pathlib import Path
 
+from sqlalchemy import select
+
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from kiosk import i18n, settings
@@ -20,6 +22,7 @@ from queue_server.api.request_helpers import signed_in
 from queue_server.domain.errors import DomainError
 from queue_server.domain.idnumber import make_id_number
 from queue_server.services.accounts import forbidden
+from queue_server.storage.models import tickets
 
 bp = Blueprint("kiosk", __name__, template_folder="templates", static_folder="static",
                static_url_path="/kiosk-static")
@@ -43,9 +46,11 @@ def _hall(code: str):
 def kiosk_page(hall):
     info = _hall(hall)
     config = {
-        "hall": info.code, "name": info.name, "timezone": info.timezone,
+        "hall": info.code, "name": info.name, "name_en": info.name_en,
+        "timezone": info.timezone,
         "notice": info.options.get("notice") or "",
         "allow_priority": bool(info.options.get("allow_priority", False)),
+        "booking": bool(info.options.get("booking")),  # a service takes bookings: 预约签到
         "demo_swipe": settings.swipe_dir() is not None,
         "result_idle_s": RESULT_IDLE_S, "idle_s": IDLE_S, "print_timeout_s": PRINT_TIMEOUT_S,
         "lang": i18n.current_language(),
@@ -53,9 +58,28 @@ def kiosk_page(hall):
     return render_template("kiosk/kiosk.html", config=config, catalogs=i18n.script_catalogs())
 
 
+def _ticket_hall(token: str) -> str | None:
+    """The code of the ticket's hall (for the link to the case page), None: no such ticket."""
+    if not 10 <= len(token) <= 64:
+        return None
+    ctx = current_app.extensions["hallq"]
+    with ctx.db.read() as conn:
+        hall_id = conn.execute(select(tickets.c.hall_id).where(tickets.c.track_token == token)
+                               ).scalar()
+    return None if hall_id is None else ctx.halls.by_id(hall_id).code
+
+
 @bp.get("/track/<token>")
 def track_page(token):
-    config = {"token": token, "lang": i18n.current_language()}
+    language = i18n.current_language()
+    hall = _ticket_hall(token)
+    if hall is None:
+        # A friendly page in both languages (a mistyped or stale link), with a real 404.
+        other = next(lang for lang in i18n.LANGUAGES if lang != language)
+        return render_template("kiosk/track_missing.html", lang=language,
+                               other=i18n.script_catalog(other),
+                               other_lang=other), 404
+    config = {"token": token, "lang": language, "hall": hall}
     return render_template("kiosk/track.html", config=config, catalogs=i18n.script_catalogs())
 
 

@@ -8,25 +8,56 @@ import sys
 
 import click
 
-# The same as services.accounts.DEVICE_KINDS (a test keeps them equal); not imported from there,
-# which would load SQLAlchemy before ``serve`` can monkey-patch.
-DEVICE_KINDS = ("kiosk", "display", "led", "evaluator", "caller")
+from hallq_shared.protocol import DEVICE_KINDS  # stdlib only: nothing loaded before ``serve``
+ROLES = ("staff", "manager", "supervisor", "admin")  # = services.principals.ROLES (tested)
+# The demo listens on this computer only unless HALLQ_HOST or --host says otherwise: every demo
+# login shares one published password.
+DEMO_HOST = "127.0.0.1"
 
 
 def _settings(**overrides):
+    from queue_server.keyfiles import KeyProblem
     from queue_server.settings import load_settings
 
-    return load_settings({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return load_settings({k: v for k, v in overrides.items() if v is not None})
+    except KeyProblem as error:
+        _fail(error)
 
 
-def _context(settings=None):
+def _context(settings=None, check_key: bool = True):
+    """The use-case context of a command: migrated database, the ID-hash key checked against
+    the database (``privacy.verify_id_hash_key``), revocations published to the server
+    processes through the message queue when one is set."""
     from queue_server.services.context import Context
     from queue_server.storage.db import Database
 
     settings = settings or _settings()
     db = Database(settings.database_url)
     db.upgrade()
-    return Context(db, settings)
+    ctx = Context(db, settings)
+    if check_key:
+        from queue_server.keyfiles import KeyProblem
+        from queue_server.services.privacy import KeyMismatch, verify_id_hash_key
+
+        try:
+            verify_id_hash_key(ctx)
+        except (KeyMismatch, KeyProblem) as error:
+            _fail(error)
+    if settings.message_queue:
+        from queue_server.realtime.revocation import client_manager, revoker
+
+        manager = client_manager(settings.message_queue, "hallq", write_only=True)
+        ctx.revoke_sockets = revoker(
+            lambda event, data, namespace, room: manager.emit(event, data, namespace=namespace,
+                                                              room=room))
+    return ctx
+
+
+def _audit(ctx, action: str, target: str = "", hall_id=None, **detail) -> None:
+    from queue_server.services.audit import record_cli
+
+    record_cli(ctx, action, target, hall_id, detail or None)
 
 
 def _fail(error) -> None:
@@ -69,17 +100,29 @@ def serve(host, port):
 
 
 @main.command()
-@click.option("--host", default=None)
+@click.option("--host", default=None,
+              help="Address to listen on (HALLQ_HOST); default 127.0.0.1: the demo's password "
+                   "is public.")
 @click.option("--port", type=int, default=None)
 def demo(host, port):
-    """Seed the demo hall (idempotent), print its URLs and logins, and serve it."""
+    """Seed the demo hall (idempotent), print its URLs and logins, and serve it (Ctrl-C stops)."""
+    import os
+
     from queue_server.server import run
 
-    settings = _settings(host=host, port=port)
+    settings = _settings(host=demo_host(host, os.environ), port=port)
     from queue_server.demo import seed_demo
 
-    lines = seed_demo(_context(settings), settings)
-    run(settings, banner=lines)
+    lines, start_agent = seed_demo(_context(settings), settings)
+    run(settings, banner=lines, on_listening=start_agent)
+
+
+def demo_host(host: str | None, environ) -> str | None:
+    """The demo's address: ``--host``, else HALLQ_HOST (None: the settings read it), else
+    127.0.0.1."""
+    if host is None and not environ.get("HALLQ_HOST"):
+        return DEMO_HOST
+    return host
 
 
 @main.group()
@@ -90,7 +133,7 @@ def db():
 @db.command("upgrade")
 def db_upgrade():
     """Apply the Alembic migrations."""
-    _context()
+    _context(check_key=False)
     click.echo("database is at the latest schema")
 
 
@@ -103,6 +146,19 @@ def load_config(path):
     ctx = _context()
     for line in _run(lambda: apply(ctx, read_config_file(path))):
         click.echo(line)
+    _audit(ctx, "config.load", str(path))
+
+
+@main.command("load-catalogue")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--hall", "hall_code", required=True, help="The hall whose own matters these are.")
+def load_catalogue(path, hall_code):
+    """Replace a hall's own matter catalogue (事项目录) from a CSV or YAML file."""
+    from queue_server.services.catalogue import load_catalogue as apply
+
+    ctx = _context()
+    click.echo(_run(lambda: apply(ctx, hall_code, path)))
+    _audit(ctx, "catalogue.load", str(path))
 
 
 @main.group()
@@ -120,7 +176,9 @@ def _read_photo(path):
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["staff", "manager", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True,
+              help="A manager or supervisor reaches --hall and every hall below it; a "
+                   "supervisor only watches (floor, figures, alerts, reports).")
 @click.option("--hall", "hall_code", required=True)
 @click.option("--window", "windows", type=int, multiple=True)
 @click.option("--name", "display_name", default="", help="Name shown to citizens (张三).")
@@ -137,6 +195,7 @@ def user_add(username, role, hall_code, windows, display_name, staff_no, photo):
     password = _read_secret("Password")
     _run(lambda: add_user(ctx, username, password, role, hall_id, windows, display_name,
                           staff_no=staff_no, photo=data))
+    _audit(ctx, "user.add", username, hall_id, role=role)
     click.echo(f"added {role} {username}")
 
 
@@ -162,7 +221,9 @@ def user_set(username, display_name, staff_no, photo, no_photo):
         changes["photo"] = _read_photo(photo)
     if not changes:
         _fail("nothing to change: give --name, --staff-no, --photo or --no-photo")
-    stored = _run(lambda: set_profile(_context(), username, **changes))
+    ctx = _context()
+    stored = _run(lambda: set_profile(ctx, username, **changes))
+    _audit(ctx, "user.set", username, fields=sorted(changes))
     click.echo(f"{stored['user']}: name {stored['name']}, staff no. {stored['staff_no'] or '-'}, "
                f"photo {stored['photo'] or '-'}")
 
@@ -186,6 +247,7 @@ def user_passwd(username):
     ctx = _context()
     password = _read_secret("New password")
     _run(lambda: set_password(ctx, username, password))
+    _audit(ctx, "user.passwd", username)
     click.echo(f"password of {username} changed")
 
 
@@ -208,6 +270,7 @@ def device_add(name, kind, hall_code, window, rotate):
     ctx = _context()
     hall_id = _hall_id(ctx, hall_code)
     token = _run(lambda: add_device(ctx, name, kind, hall_id, window, rotate))
+    _audit(ctx, "device.rotate" if rotate else "device.add", name, hall_id, kind=kind)
     click.echo(f"device {name} ({kind}) added; its token:", err=True)
     click.echo(token)
 
@@ -229,7 +292,9 @@ def device_revoke(name, hall_code):
     from queue_server.services.accounts import revoke_device
 
     ctx = _context()
-    _run(lambda: revoke_device(ctx, _hall_id(ctx, hall_code), name))
+    hall_id = _hall_id(ctx, hall_code)
+    _run(lambda: revoke_device(ctx, hall_id, name))
+    _audit(ctx, "device.revoke", name, hall_id)
     click.echo(f"device {name} revoked")
 
 
@@ -250,4 +315,52 @@ def blacklist_add(hall_code, reason, days):
     hall_id = _hall_id(ctx, hall_code) if hall_code else None
     number = _read_secret("ID number")
     masked = _run(lambda: add_to_blacklist(ctx, number, reason, hall_id, days))
+    _audit(ctx, "blacklist.add", masked, hall_id, days=days)
     click.echo(f"barred {masked}")
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--seed", type=int, default=1, show_default=True, help="the day's randomness")
+@click.option("--history-days", type=click.IntRange(0, 30), default=0, show_default=True,
+              help="days played first, as the hall's history (handling times, pauses)")
+@click.option("--from-history", "hall_code", default=None, metavar="HALL",
+              help="derive the scenario from this hall's tickets in the database")
+@click.option("--days", type=click.IntRange(1, 366), default=20, show_default=True,
+              help="with --from-history: how many days back")
+@click.option("--weekday", type=click.IntRange(0, 6), default=None,
+              help="with --from-history: only this weekday's days (0 = Monday)")
+@click.option("--save", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="with --from-history: also write the derived scenario to this YAML file")
+def simulate(scenario, seed, history_days, hall_code, days, weekday, save):
+    """Play a hall day (SCENARIO.yaml, or one derived from a hall's history with
+    --from-history HALL --days 20) through the real service layer; print the truth table."""
+    from queue_server.simulation import run_file, run_scenario
+
+    if bool(scenario) == bool(hall_code):
+        _fail("give either SCENARIO.yaml or --from-history HALL")
+    try:
+        if scenario:
+            click.echo(run_file(scenario, seed, history_days))
+            return
+        from queue_server.services.history_scenario import scenario_from_history
+
+        ctx = _context(check_key=False)
+        try:
+            derived = _run(lambda: scenario_from_history(ctx, ctx.halls.get(hall_code), days,
+                                                         weekday))
+        finally:
+            ctx.close()
+        if save:
+            import yaml
+
+            with open(save, "w", encoding="utf-8") as stream:
+                yaml.safe_dump(derived, stream, allow_unicode=True, sort_keys=False)
+        click.echo(run_scenario(derived, seed, history_days))
+    except (ValueError, KeyError) as error:
+        _fail(error)
+
+
+from queue_server import cli_security  # noqa: E402  (its commands join the groups above)
+
+cli_security.register(main, user, device, blacklist)

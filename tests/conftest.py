@@ -3,6 +3,7 @@ threading mode with a test hall loaded, and helpers to sign in users and devices
 
 import os
 import shutil
+import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,11 +17,14 @@ from queue_server.services.config_loader import load_config
 from queue_server.storage.db import Database
 
 HERE = Path(__file__).parent
+# Generated keys (keyfiles) go to a folder of the test run, never to the user's ~/.config.
+os.environ.setdefault("HALLQ_KEY_DIR", tempfile.mkdtemp(prefix="hallq-keys-"))
 PASSWORD = "correct horse battery"
 
 TEST_HALL = {
     "halls": [{
         "code": "h1", "name": "测试政务服务中心", "timezone": "Asia/Shanghai",
+        "allow_priority": True,
         "services": [
             {"code": "A", "name": "不动产登记", "name_en": "Real estate", "department": "自然资源局",
              "max_wait_min": 30, "max_service_min": 20},
@@ -94,7 +98,7 @@ def app(db_url, clock, tmp_path, monkeypatch):
     )
     load_config(app.extensions["hallq"], TEST_HALL)
     yield app
-    app.extensions["hallq"].db.dispose()
+    app.extensions["hallq"].close()
 
 
 @pytest.fixture

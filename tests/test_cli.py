@@ -15,7 +15,7 @@ from tests.conftest import TEST_HALL
 def run(db_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HALLQ_DATABASE_URL", db_url)
-    monkeypatch.setenv("HALLQ_SECRET_KEY", "cli-secret")
+    monkeypatch.setenv("HALLQ_SECRET_KEY", "cli-secret-" + "x" * 32)
     monkeypatch.setenv("HALLQ_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
     runner = CliRunner()
 
@@ -81,6 +81,14 @@ def test_user_add_reads_the_password_from_stdin(loaded):
     assert result.exit_code == 0 and "windows=1,2" in loaded("user", "list").output
 
 
+def test_user_add_takes_a_supervisor_bound_to_a_hall(loaded):
+    result = loaded("user", "add", "zhao", "--role", "supervisor", "--hall", "h1",
+                    stdin="a long password\n")
+    assert result.exit_code == 0, result.output
+    assert "supervisor" in next(line for line in loaded("user", "list").output.splitlines()
+                                if "zhao" in line)
+
+
 def test_user_add_refuses_a_short_password(loaded):
     result = loaded("user", "add", "wang", "--role", "staff", "--hall", "h1", stdin="short\n")
     assert result.exit_code == 2
@@ -103,10 +111,11 @@ def test_user_passwd_changes_the_password(loaded):
     assert loaded("user", "passwd", "li", stdin="another long one\n").exit_code == 0
 
 
-def test_blacklist_add_shows_only_the_masked_number(loaded):
+def test_blacklist_add_shows_only_the_last_four_characters(loaded):
     result = loaded("blacklist", "add", "--hall", "h1", "--reason", "号贩子", "--days", "30",
                     stdin="11010519491231002X\n")
-    assert "110105********002X" in result.output and "19491231" not in result.output
+    assert "**************002X" in result.output
+    assert "110105" not in result.output and "19491231" not in result.output
 
 
 # ---- caller keypad devices and staff profiles (工号, photo) --------------------------------
@@ -115,11 +124,20 @@ def _ctx(db_url):
     return Context(Database(db_url), load_settings({"database_url": db_url, "secret_key": "x"}))
 
 
-def test_device_kinds_offered_are_the_services_kinds():
+def test_device_add_offers_exactly_the_kinds_the_services_accept():
+    """Both take them from the protocol (hallq_shared.protocol.DEVICE_KINDS)."""
     from queue_server import cli
     from queue_server.services.accounts import DEVICE_KINDS
 
-    assert cli.DEVICE_KINDS == DEVICE_KINDS
+    kind = next(param for param in cli.device.commands["add"].params if param.name == "kind")
+    assert tuple(kind.type.choices) == DEVICE_KINDS
+
+
+def test_roles_offered_are_the_services_roles():
+    from queue_server import cli
+    from queue_server.services.accounts import ROLES
+
+    assert cli.ROLES == ROLES
 
 
 def test_caller_device_add_prints_a_window_bound_token(loaded, db_url):
@@ -201,3 +219,41 @@ def test_user_set_refuses_a_staff_number_taken_in_the_hall(loaded):
     loaded("user", "add", "li", "--role", "staff", "--hall", "h1", stdin="a long password\n")
     result = loaded("user", "set", "li", "--staff-no", "0123")
     assert result.exit_code == 2 and "staff number" in result.output
+
+
+def test_the_demo_listens_on_this_computer_only_unless_asked():
+    from queue_server.cli import demo_host
+
+    assert demo_host(None, {}) == "127.0.0.1"
+    assert demo_host(None, {"HALLQ_HOST": ""}) == "127.0.0.1"
+    assert demo_host(None, {"HALLQ_HOST": "0.0.0.0"}) is None  # the settings read HALLQ_HOST
+    assert demo_host("192.168.1.5", {}) == "192.168.1.5"
+
+
+def test_the_demo_banner_says_where_it_listens_and_how_to_stop_it():
+    from queue_server.demo import listening_lines
+
+    local = "\n".join(listening_lines("127.0.0.1"))
+    assert "127.0.0.1 only" in local and "HALLQ_HOST=0.0.0.0" in local and "Ctrl-C" in local
+    assert "anyone who can reach" in "\n".join(listening_lines("0.0.0.0"))
+
+
+def test_load_catalogue_loads_a_csv_for_a_hall(loaded, tmp_path):
+    (tmp_path / "m.csv").write_text("code,name,department\nM1,社会保障卡申领,人社局\n",
+                                    encoding="utf-8")
+    result = loaded("load-catalogue", "m.csv", "--hall", "h1")
+    assert "h1: 1 own matters, 0 dropped, 1 in its catalogue" in result.output
+
+
+def test_load_catalogue_names_the_bad_line(loaded, tmp_path):
+    (tmp_path / "m.csv").write_text("code,name,department\nM1,,人社局\n", encoding="utf-8")
+    result = loaded("load-catalogue", "m.csv", "--hall", "h1")
+    assert result.exit_code == 2 and "m.csv, line 2: matter M1: 'name'" in result.output
+
+
+def test_load_config_names_the_line_of_a_broken_tree(run, tmp_path):
+    (tmp_path / "tree.yaml").write_text("halls:\n  - code: c1\n    name: 县\n    level: county\n"
+                                        "    parent: nowhere\n", encoding="utf-8")
+    result = run("load-config", "tree.yaml")
+    assert result.exit_code == 2 and "tree.yaml, line 5: hall c1: parent 'nowhere'" in \
+        result.output

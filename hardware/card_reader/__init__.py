@@ -18,13 +18,13 @@ package logs the plain number. Importing this package needs no third-party libra
 """
 
 import importlib.util
-from urllib.parse import parse_qsl
 
 from hardware.card_reader.base import CardReader, NullCardReader, ReadSink
 from hardware.card_reader.decoder import KeystrokeDecoder
 from hardware.card_reader.fake import FakeCardReader
 from hardware.card_reader.normalize import (CardRead, ReadDeduplicator, mask_id_number,
                                             normalize_read)
+from hardware.spec import DeviceSpec, SpecError, parse_spec, path_list
 
 __all__ = [
     "CardRead", "CardReader", "FakeCardReader", "KeystrokeDecoder", "NullCardReader",
@@ -34,42 +34,30 @@ __all__ = [
 OPTIONS = {"dedupe_s", "ten_digits"}
 
 
-class CardReaderSpecError(ValueError):
+class CardReaderSpecError(SpecError):
     """The card reader spec string is wrong."""
 
 
-def _options(query: str, spec: str) -> dict:
-    options = dict(parse_qsl(query, keep_blank_values=True))
-    unknown = set(options) - OPTIONS
-    if unknown:
-        raise CardReaderSpecError(f"unknown card reader option(s) {sorted(unknown)} in {spec!r}")
-    try:
-        window = float(options.get("dedupe_s", 2.0))
-    except ValueError:
-        raise CardReaderSpecError(f"dedupe_s must be a number in {spec!r}") from None
-    ten_digits = options.get("ten_digits", "decimal")
-    if ten_digits not in ("decimal", "hex"):
-        raise CardReaderSpecError(f"ten_digits must be decimal or hex in {spec!r}")
+def _options(spec: DeviceSpec) -> dict:
+    window = spec.number("dedupe_s", 2.0, CardReaderSpecError)
+    ten_digits = spec.choice("ten_digits", ("decimal", "hex"), "decimal", CardReaderSpecError)
     return {"dedupe": ReadDeduplicator(window), "ten_digits": ten_digits}
 
 
 def open_card_reader(spec: str) -> CardReader:
     """The card reader described by ``spec`` (not started yet)."""
-    head, _, query = spec.strip().partition("?")
-    scheme, _, target = head.partition(":")
-    scheme = scheme.lower()
-    if scheme in ("", "none"):
+    parsed = parse_spec(spec, "card reader", OPTIONS, CardReaderSpecError)
+    if parsed.scheme in ("", "none"):
         return NullCardReader()
-    options = _options(query, spec)
-    if scheme == "fake":
-        return FakeCardReader(target or None, **options)
-    if scheme == "evdev":
+    options = _options(parsed)
+    if parsed.scheme == "fake":
+        return FakeCardReader(parsed.target or None, **options)
+    if parsed.scheme == "evdev":
+        paths = path_list(parsed.target, parsed.text, CardReaderSpecError)
         if importlib.util.find_spec("evdev") is None:  # fail here, not in the reader's thread
             raise CardReaderSpecError("evdev card readers need python-evdev (Linux only)")
         from hardware.card_reader.evdev_reader import EvdevCardReader
 
-        paths = [path.strip() for path in target.split(",") if path.strip()]
-        if not paths:
-            raise CardReaderSpecError("evdev card reader spec needs a path: evdev:PATH")
         return EvdevCardReader(paths, **options)
-    raise CardReaderSpecError(f"unknown card reader spec {scheme!r}: use evdev:, fake or none")
+    raise CardReaderSpecError(
+        f"unknown card reader spec {parsed.scheme!r}: use evdev:, fake or none")

@@ -18,59 +18,52 @@ Importing this package needs no third-party library.
 """
 
 import importlib.util
-from urllib.parse import parse_qsl
 
 from hardware.keypad.base import Keypad, NullKeypad
 from hardware.keypad.decoder import KeypadDecoder
 from hardware.keypad.fake import FakeKeypad
 from hardware.keypad.keymap import (CALLER_ACTIONS, DEFAULT_CALLER_MAP, GRADES, KeyMapError,
                                     default_evaluator_map, parse_map)
+from hardware.spec import DeviceSpec, SpecError, parse_spec, require_target
 
 __all__ = ["FakeKeypad", "Keypad", "KeypadDecoder", "KeypadSpecError", "NullKeypad",
            "open_keypad"]
 KINDS = ("caller", "evaluator")
+OPTIONS = {"map", "debounce_ms", "keys"}
 
 
-class KeypadSpecError(ValueError):
+class KeypadSpecError(SpecError):
     """The keypad spec string is wrong."""
 
 
-def _keymap(kind: str, options: dict, spec: str) -> dict[int, str]:
+def _keymap(kind: str, spec: DeviceSpec) -> dict[int, str]:
     try:
-        if "map" in options:
-            return parse_map(options["map"], CALLER_ACTIONS if kind == "caller" else GRADES)
+        if "map" in spec.options:
+            return parse_map(spec.options["map"], CALLER_ACTIONS if kind == "caller" else GRADES)
         if kind == "caller":
             return dict(DEFAULT_CALLER_MAP)
-        return default_evaluator_map(int(options.get("keys", 5)))
+        return default_evaluator_map(spec.whole("keys", 5, KeypadSpecError))
     except (KeyMapError, ValueError) as error:
-        raise KeypadSpecError(f"{error} in {spec!r}") from None
+        if isinstance(error, KeypadSpecError):
+            raise
+        raise KeypadSpecError(f"{error} in {spec.text!r}") from None
 
 
 def open_keypad(spec: str, kind: str = "caller") -> Keypad:
     if kind not in KINDS:
         raise KeypadSpecError(f"kind must be caller or evaluator, not {kind!r}")
-    head, _, query = spec.strip().partition("?")
-    scheme, _, target = head.partition(":")
-    scheme = scheme.lower()
-    if scheme in ("", "none"):
+    parsed = parse_spec(spec, "keypad", OPTIONS, KeypadSpecError)
+    if parsed.scheme in ("", "none"):
         return NullKeypad()
-    options = dict(parse_qsl(query, keep_blank_values=True))
-    unknown = set(options) - {"map", "debounce_ms", "keys"}
-    if unknown:
-        raise KeypadSpecError(f"unknown keypad option(s) {sorted(unknown)} in {spec!r}")
-    try:
-        debounce_s = int(options.get("debounce_ms", 300)) / 1000
-    except ValueError:
-        raise KeypadSpecError(f"debounce_ms must be a whole number in {spec!r}") from None
-    keymap = _keymap(kind, options, spec)
-    if scheme == "fake":
+    debounce_s = parsed.whole("debounce_ms", 300, KeypadSpecError) / 1000
+    keymap = _keymap(kind, parsed)
+    if parsed.scheme == "fake":
         return FakeKeypad(keymap, kind, debounce_s)
-    if scheme == "evdev":
-        if not target:
-            raise KeypadSpecError("an evdev keypad spec needs a path: evdev:PATH")
+    if parsed.scheme == "evdev":
+        path = require_target(parsed, "evdev:PATH", KeypadSpecError)
         if importlib.util.find_spec("evdev") is None:
             raise KeypadSpecError("evdev keypads need python-evdev (Linux only)")
         from hardware.keypad.evdev_keypad import EvdevKeypad
 
-        return EvdevKeypad(target, KeypadDecoder(keymap, debounce_s), kind)
-    raise KeypadSpecError(f"unknown keypad spec {scheme!r}: use evdev:, fake or none")
+        return EvdevKeypad(path, KeypadDecoder(keymap, debounce_s), kind)
+    raise KeypadSpecError(f"unknown keypad spec {parsed.scheme!r}: use evdev:, fake or none")

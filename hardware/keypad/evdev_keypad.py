@@ -1,28 +1,19 @@
 """The real keypad: a USB caller or evaluator keypad read through Linux evdev.
 
-The device is grabbed (``EVIOCGRAB``) so its keys never reach the desk's browser, and released
-in ``finally``. Reading is ``read_loop()``'s ``select`` + ``read()`` with a wake-up pipe in the
-``select``, so ``stop()`` returns promptly and the grab is always released. An unplugged or
-missing keypad is opened again with a growing delay (0.5 s doubling up to 10 s).
+Reading, grabbing, releasing and reconnecting are ``hardware.evdev_loop.EvdevLoop``'s, shared
+with the card reader: the keypad is grabbed so its keys never reach the desk's browser, released
+in ``finally``, and opened again with a growing delay (0.5 s doubling up to 10 s) when it is
+missing or unplugged.
 """
 
 import logging
-import os
-import select
-import threading
 from typing import Callable
 
+from hardware.evdev_loop import RETRY_INITIAL_S, RETRY_MAX_S, EvdevLoop, open_evdev_device
 from hardware.keypad.base import Keypad, OnAction
 from hardware.keypad.decoder import KeypadDecoder
 
 log = logging.getLogger(__name__)
-RETRY_INITIAL_S, RETRY_MAX_S = 0.5, 10.0
-
-
-def open_evdev_device(path: str):
-    import evdev  # python-evdev only here: the package imports without it
-
-    return evdev.InputDevice(path)
 
 
 class EvdevKeypad(Keypad):
@@ -32,61 +23,24 @@ class EvdevKeypad(Keypad):
         self.path = path
         self.decoder = decoder
         self.kind = kind
-        self.open_device = open_device
-        self.retry_initial_s, self.retry_max_s = retry_initial_s, retry_max_s
-        self._stopping = threading.Event()
-        self._wake_read, self._wake_write = os.pipe()
-        self._thread: threading.Thread | None = None
+        # A keypad names one node; a missing one fails to open and is retried like an unplug.
+        self.loop = EvdevLoop([path], f"{kind} keypad", open_device, resolve=list,
+                              retry_initial_s=retry_initial_s, retry_max_s=retry_max_s)
 
     def start(self, on_action: OnAction) -> None:
-        self._thread = threading.Thread(target=self._run, args=(on_action,), daemon=True,
-                                        name=f"keypad-{self.kind}")
-        self._thread.start()
+        self.loop.start(lambda: self._handle(on_action))
 
     def stop(self) -> None:
-        self._stopping.set()
-        os.write(self._wake_write, b"x")
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self.loop.stop()
 
-    def _run(self, on_action: OnAction) -> None:
-        delay = self.retry_initial_s
-        while not self._stopping.is_set():
-            try:
-                device = self.open_device(self.path)
-            except OSError as error:
-                log.warning("keypad %s cannot be opened (%s); retrying in %.1f s",
-                            self.path, error, delay)
-                self._stopping.wait(delay)
-                delay = min(delay * 2, self.retry_max_s)
-                continue
-            delay = self.retry_initial_s
-            try:
-                self._read(device, on_action)
-            except OSError as error:  # unplugged: ENODEV
-                log.warning("keypad %s lost (%s)", self.path, error)
-            finally:
-                _release(device)
-
-    def _read(self, device, on_action: OnAction) -> None:
-        device.grab()
-        log.info("keypad %s (%s) grabbed", self.path, self.kind)
-        while not self._stopping.is_set():
-            ready, _, _ = select.select([device.fd, self._wake_read], [], [])
-            if self._wake_read in ready:
-                return
-            for event in device.read():
+    def _handle(self, on_action: OnAction) -> Callable[[list], None]:
+        def handle(events: list) -> None:
+            for event in events:
                 action = self.decoder.feed(event)
-                if action is not None:
-                    try:
-                        on_action(action)
-                    except Exception:  # a failed action must not stop the keypad
-                        log.exception("keypad action %s failed", action)
-
-
-def _release(device) -> None:
-    for step in ("ungrab", "close"):
-        try:
-            getattr(device, step)()
-        except (OSError, AttributeError):
-            pass
+                if action is None:
+                    continue
+                try:
+                    on_action(action)
+                except Exception:  # a failed action must not stop the keypad
+                    log.exception("keypad action %s failed", action)
+        return handle

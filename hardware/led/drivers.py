@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Mapping, TextIO
 
 from hardware.led import frames
+from hardware.spec import SpecError, device_baud, host_port, parse_spec, require_target
 
 DEFAULT_BAUD = 9600
 DEFAULT_WIDTH = 16
@@ -33,7 +34,7 @@ class LedSignError(Exception):
     """The sign could not be opened or written to (port missing, network down, ...)."""
 
 
-class InvalidSignSpec(ValueError):
+class InvalidSignSpec(SpecError):
     """A sign spec string that names no known transport or is malformed."""
 
 
@@ -187,33 +188,22 @@ class ConsoleLedSign(LedSign):
 
 def open_led_sign(spec: str, **options) -> LedSign:
     """Open the sign named by ``spec`` (see the module docstring) with the common options."""
-    kind, _, rest = spec.partition(":")
-    if kind == "serial" and rest:
-        device, baud = _split_port(rest, default=DEFAULT_BAUD)
+    parsed = parse_spec(spec, "LED sign", (), InvalidSignSpec)
+    if parsed.scheme == "serial":
+        device, baud = device_baud(require_target(parsed, "serial:DEVICE[:BAUD]", InvalidSignSpec),
+                                   DEFAULT_BAUD, parsed.text, InvalidSignSpec)
         return SerialLedSign(device, baud, **options)
-    if kind == "udp" and rest:
-        host, port = _split_port(rest, default=None)
+    if parsed.scheme == "udp":
+        target = require_target(parsed, "udp:HOST:PORT", InvalidSignSpec)
+        host, port = host_port(target, None, parsed.text, InvalidSignSpec)
         return UdpLedSign(host, port, **options)
-    if kind == "file" and rest:
-        return FileLedSign(rest, **options)
-    if spec == "console":
+    if parsed.scheme == "file":
+        return FileLedSign(require_target(parsed, "file:PATH", InvalidSignSpec), **options)
+    if parsed.scheme == "console" and not parsed.target:
         return ConsoleLedSign(**options)
-    if spec == "fake":
+    if parsed.scheme == "fake" and not parsed.target:
         from hardware.led.fake import FakeLedSign
         return FakeLedSign(**options)
     raise InvalidSignSpec(
         f"unknown LED sign spec {spec!r}; use serial:DEVICE[:BAUD], udp:HOST:PORT, "
         "file:PATH, console or fake")
-
-
-def _split_port(text: str, default: int | None) -> tuple[str, int]:
-    """Split ``NAME[:NUMBER]``; the number is required when ``default`` is None."""
-    name, sep, number = text.rpartition(":")
-    if sep and number.isdigit() and name:
-        value = int(number)
-        if not 0 < value < 65536 and default is None:
-            raise InvalidSignSpec(f"port out of range in {text!r}")
-        return name, value
-    if default is None:
-        raise InvalidSignSpec(f"expected HOST:PORT, got {text!r}")
-    return text, default

@@ -23,6 +23,7 @@ ESTIMATED_WAIT_TEXT = "预计等候约 {minutes} 分钟"
 ISSUED_AT_TEXT = "取号时间：{time}"
 ADVICE_TEXT = "请留意叫号及大屏显示信息，过号请重新取号"
 PRIORITY_TEXT = "【绿色通道 优先办理】"
+BOOKED_TEXT = "【预约 Booked】"
 QR_CAPTION_TEXT = "扫码查看排队进度"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -67,6 +68,7 @@ class TicketPrint:
     tracking_url: str | None = None
     estimated_wait_s: float | None = None
     priority: bool = False
+    booked: bool = False  # checked in from a booking (预约)
     notice_lines: tuple[str, ...] = ()
     timezone: str = DEFAULT_TIMEZONE
 
@@ -226,6 +228,8 @@ def layout_ticket(ticket: TicketPrint, roll: Roll) -> list[Block]:
     blocks.append(TextLine(ticket.number, _number_scale(ticket.number, roll), bold=True))
     if ticket.priority:
         blocks += _lines(PRIORITY_TEXT, roll, bold=True)
+    if ticket.booked:
+        blocks += _lines(BOOKED_TEXT, roll, bold=True)
     blocks += _prominent_lines(ticket.service_name, roll, max_lines=2)
     blocks.append(Feed())
     blocks += _lines(WAITING_AHEAD_TEXT.format(n=ticket.waiting_ahead), roll)

@@ -3,9 +3,11 @@ follow-up cases, their ledger (台账) and the GB/T 39046 evaluation export."""
 
 from flask import Blueprint, Response, jsonify, request
 
-from queue_server.api.request_helpers import context, json_body, signed_in
+from queue_server.api.request_helpers import command, context, json_body, signed_in
+from queue_server.domain.commands import CloseCase, RecordCallback, SignIn
 from queue_server.domain.errors import invalid_request
-from queue_server.services import counter, evaluation_export, followup, profiles
+from queue_server.services import counter, evaluation_export, followup, followup_phone, profiles
+from queue_server.services.accounts import require_hall_manager
 
 bp = Blueprint("counter", __name__, url_prefix="/api/v1/halls/<hall>")
 
@@ -18,15 +20,15 @@ def _format() -> str:
 
 
 def _csv(text: str, filename: str) -> Response:
-    return Response(text, mimetype="text/csv; charset=utf-8",
+    return Response(text, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.post("/windows/<int:number>/sign-in")
 def sign_in(hall, number):
     who = signed_in()
-    body = json_body(optional=True)
-    return jsonify(counter.sign_in(context(), who, hall, number, body.get("take_over") is True))
+    take_over = SignIn.from_body(json_body(optional=True)).take_over
+    return jsonify(counter.sign_in(context(), who, hall, number, take_over))
 
 
 @bp.post("/windows/<int:number>/sign-out")
@@ -70,16 +72,30 @@ def get_followup(hall, case_id):
     return jsonify(followup.get_case(context(), signed_in(), hall, case_id))
 
 
+@bp.get("/followups/<int:case_id>/phone")
+def followup_phone_number(hall, case_id):
+    """The citizen's whole call-back number, on a manager's explicit request (logged)."""
+    response = jsonify(followup_phone.reveal(context(), signed_in(), hall, case_id))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("/followups/<int:case_id>/callback")
 def followup_callback(hall, case_id):
     who = signed_in()
-    return jsonify(followup.record_callback(context(), who, hall, case_id, json_body()))
+    callback = command(RecordCallback, json_body(), lambda: _manager(who, hall))
+    return jsonify(followup.record_callback(context(), who, hall, case_id, callback))
 
 
 @bp.post("/followups/<int:case_id>/close")
 def close_followup(hall, case_id):
     who = signed_in()
-    return jsonify(followup.close_case(context(), who, hall, case_id, json_body()))
+    closing = command(CloseCase, json_body(), lambda: _manager(who, hall))
+    return jsonify(followup.close_case(context(), who, hall, case_id, closing))
+
+
+def _manager(who, hall) -> None:
+    require_hall_manager(who, context().halls.get(hall).id)
 
 
 @bp.get("/followups/ledger")

@@ -2,8 +2,10 @@
 
 from flask import Blueprint, jsonify, request
 
-from queue_server.api.request_helpers import context, json_body, signed_in
+from queue_server.api.request_helpers import command, context, json_body, query_flag, signed_in
+from queue_server.domain.commands import IssueTicket
 from queue_server.services import floor, queues, reports, supervisor, tickets
+from queue_server.services.accounts import require_ticket_issuer
 
 bp = Blueprint("halls", __name__, url_prefix="/api/v1/halls/<hall>")
 
@@ -19,9 +21,10 @@ def list_services(hall):
 @bp.post("/tickets")
 def issue(hall):
     who = signed_in()
-    body = json_body()
+    issue_command = command(IssueTicket, json_body(), lambda: require_ticket_issuer(
+        who, context().halls.get(hall).id))
     view, replayed = tickets.issue_ticket(
-        context(), who, hall, body, request.headers.get("Idempotency-Key")
+        context(), who, hall, issue_command, request.headers.get("Idempotency-Key")
     )
     response = jsonify(view)
     response.status_code = 201
@@ -43,5 +46,4 @@ def stats(hall):
 
 @bp.get("/alerts")
 def alerts(hall):
-    active = request.args.get("active", "").lower() in ("1", "true", "yes")
-    return jsonify(supervisor.list_alerts(context(), signed_in(), hall, active))
+    return jsonify(supervisor.list_alerts(context(), signed_in(), hall, query_flag("active")))

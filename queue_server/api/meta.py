@@ -1,4 +1,4 @@
-"""Health check, the OpenAPI document and the landing page."""
+"""Health check, the OpenAPI document, the API reference page and the landing page."""
 
 from flask import Blueprint, current_app, jsonify, render_template
 
@@ -14,13 +14,25 @@ def healthz():
     try:
         context().db.ping()
     except Exception:
-        raise DomainError("database_unavailable", "the database does not answer", 503)
+        raise DomainError("database_unavailable", "the database does not answer")
     return jsonify({"status": "ok"})
 
 
 @bp.get("/api/v1/openapi.json")
 def openapi_document():
     return jsonify(openapi.document())
+
+
+@bp.get("/api/docs")
+def api_docs():
+    """The OpenAPI document as an HTML page (rendered here: no CDN, no script)."""
+    from queue_server.web import apidocs
+
+    document = openapi.document()
+    ops = apidocs.operations(document)
+    return render_template("apidocs.html", info=document["info"],
+                           openapi_version=document["openapi"], groups=apidocs.groups(ops),
+                           schemas=apidocs.schemas(document))
 
 
 @bp.get("/")

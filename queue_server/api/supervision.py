@@ -6,16 +6,20 @@ Also the devices' heartbeat: every authenticated device request marks the device
 
 from flask import Blueprint, Response, jsonify, request
 
-from queue_server.api.request_helpers import context, json_body, signed_in
-from queue_server.services import dashboard_floor, exports, reports, supervisor
-from queue_server.services.accounts import token_digest
+from queue_server.api.request_helpers import command, context, json_body, signed_in
+from queue_server.domain.commands import AcknowledgeAlert
+from queue_server.services import dashboard_floor, exports, planner, reports, supervisor
+from queue_server.services.accounts import cached_principal
 
 bp = Blueprint("supervision", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")
 def acknowledge(alert_id):
-    return jsonify(supervisor.acknowledge(context(), signed_in(), alert_id, json_body()))
+    who = signed_in()
+    seen = command(AcknowledgeAlert, json_body(), lambda: supervisor.require_alert_manager(
+        context(), who, alert_id))
+    return jsonify(supervisor.acknowledge(context(), who, alert_id, seen))
 
 
 @bp.get("/supervision/halls")
@@ -39,8 +43,14 @@ def report(hall):
     return jsonify(_report(hall))
 
 
+@bp.post("/halls/<hall>/planner")
+def staffing_plan(hall):
+    """The staffing planner: a weekday from the hall's history, "what if" window changes."""
+    return jsonify(planner.plan(context(), signed_in(), hall, json_body(optional=True)))
+
+
 def _download(body: bytes, mimetype: str, name: str) -> Response:
-    return Response(body, mimetype=mimetype,
+    return Response(body, content_type=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -64,7 +74,7 @@ def device_heartbeat(response):
     header = request.headers.get("Authorization", "")
     if response.status_code < 400 and header[:7].lower() == "bearer ":
         ctx = context()
-        hit = ctx.caches.get("auth", {}).get(token_digest(header[7:].strip()))
-        if hit is not None and hit[0] is not None and hit[0].kind == "device":
-            supervisor.device_seen(ctx, device_id=hit[0].id)
+        principal = cached_principal(ctx, header[7:].strip())
+        if principal is not None and principal.kind == "device":
+            supervisor.device_seen(ctx, device_id=principal.id)
     return response

@@ -1,6 +1,7 @@
 """The demo hall: configuration, demo logins and device tokens, seeded idempotently."""
 
 import atexit
+import importlib.util
 import json
 import os
 import subprocess
@@ -85,20 +86,39 @@ def _device_tokens(ctx, hall_id, wanted) -> dict[str, str]:
 
 
 def start_kiosk_agent(base: str, token: str) -> subprocess.Popen:
-    """The demo kiosk's agent, a process of its own as on a real kiosk: a virtual printer keeping
-    a PNG per ticket in instance/printed/, and a fake card reader fed by the kiosk page's
-    "simulate a card" button (or by any file dropped in instance/card-swipes/*.swipe)."""
+    """The demo kiosk's agent, a process of its own as on a real kiosk: a printer keeping each
+    ticket in instance/printed/ (``demo_printer_spec``), and a fake card reader fed by the kiosk
+    page's "simulate a card" button (or by any file dropped in instance/card-swipes/*.swipe)."""
     os.environ["HALLQ_KIOSK_SWIPE_DIR"] = str(CARD_SWIPES.resolve())
     agent = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.agent", "--server", base, "--printer", f"virtual:{PRINTED}",
+        [sys.executable, "-m", "kiosk.agent", "--server", base, "--printer", demo_printer_spec(),
          "--card-reader", f"fake:{CARD_SWIPES}", "--log-level", "WARNING",
          # in instance/, not the user's state dir: the demo rotates the kiosk token every start
          "--journal", str(PRINTED.parent / "kiosk-agent.journal")],
         env=dict(os.environ, HALLQ_KIOSK_TOKEN=token), stdin=subprocess.DEVNULL,
         preexec_fn=_die_with_parent,
     )
-    atexit.register(agent.terminate)
+    atexit.register(stop_agent, agent)
     return agent
+
+
+def demo_printer_spec() -> str:
+    """The virtual printer (a PNG per ticket) when python-escpos and Pillow are installed, else
+    the pure fake one (the tickets' text in tickets.txt): the demo runs on either."""
+    if all(importlib.util.find_spec(name) for name in ("escpos", "PIL")):
+        return f"virtual:{PRINTED}"
+    return f"fake:{PRINTED}"
+
+
+def stop_agent(agent: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """SIGTERM the demo's kiosk agent and wait for it to close its journal (it exits 0)."""
+    if agent.poll() is None:
+        agent.terminate()
+    try:
+        agent.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        agent.kill()
+        agent.wait()
 
 
 def _die_with_parent() -> None:
@@ -112,39 +132,47 @@ def _die_with_parent() -> None:
         pass
 
 
-def seed_demo(ctx, settings) -> list[str]:
-    """Load the demo hall, reset changed demo passwords, make demo devices; say how to use."""
+def seed_demo(ctx, settings):
+    """Load the demo hall, reset changed demo passwords, make demo devices. Returns the banner
+    (how to use it) and a function starting the demo kiosk agent, to call once the server
+    listens."""
     load_config(ctx, read_config_file(CONFIG))
     hall = ctx.halls.get(HALL)
     ensure_demo_users(ctx, hall)
+    from queue_server.demo.network import seed_network
+
+    network_lines = seed_network(ctx, hall, PASSWORD)
     wanted = [("kiosk-1", "kiosk", None), ("display-1", "display", None),
               ("led-3", "led", None)] + [
         (f"evaluator-{w.number}", "evaluator", w.number) for w in hall.windows
     ]
     tokens = _device_tokens(ctx, hall.id, wanted)
     base = f"http://127.0.0.1:{settings.port}"
-    start_kiosk_agent(base, tokens["kiosk-1"])
     lines = [
         "",
         f"HallQ demo hall '{HALL}' ({hall.name}) is ready:",
+        *listening_lines(settings.host),
         f"  Landing page     {base}/",
         f"  Services (JSON)  {base}/api/v1/halls/{HALL}/services",
-        f"  OpenAPI          {base}/api/v1/openapi.json",
+        f"  Matters (办事指南) {base}/matters/{HALL}   (JSON: /api/v1/halls/{HALL}/matters)",
+        f"  API reference    {base}/api/docs   (OpenAPI: {base}/api/v1/openapi.json)",
         f"  Logins (password '{PASSWORD}'): admin, manager, staff1 … staff6 (staffN works window N;"
         " 工号 0101 … 0106)",
+        *network_lines,
         f"  Kiosk token      {tokens['kiosk-1']}",
         *prepare_display_demo(base, hall, led_window=3, screen_token=tokens["display-1"],
                               led_token=tokens["led-3"]),
         f"  Kiosk page       {base}/kiosk/{HALL}?token={tokens['kiosk-1']}",
         f"                   (pairs the browser once; then {base}/kiosk/{HALL})",
-        f"  Printed tickets  {PRINTED.resolve()}/ (a PNG per ticket, from the demo kiosk agent)",
+        f"  Printed tickets  {PRINTED.resolve()}/ (PNGs, or tickets.txt without escpos)",
         f"  Counter          {base}/counter   (staff1 … staff6, manager)",
         *[f"  Evaluator {w.number}      {base}/evaluator/{HALL}/{w.number}"
           f"?token={tokens[f'evaluator-{w.number}']}" for w in hall.windows],
         f"  Dashboard        {base}/dashboard   (manager, admin)",
         f"  Follow-up cases  {base}/followups   (manager)",
-        "  Phones reach the QR codes' tracking pages when HALLQ_PUBLIC_URL is this machine's "
-        "address",
+        "  Phones follow their tickets (the QR codes' tracking pages) once the demo listens on "
+        f"the network: HALLQ_HOST=0.0.0.0 HALLQ_PUBLIC_URL=http://<this computer's address>:"
+        f"{settings.port}",
         "  Try it:",
         f"    T=$(curl -s {base}/api/v1/auth/token -H 'Content-Type: application/json' "
         f"-d '{{\"username\":\"staff3\",\"password\":\"{PASSWORD}\"}}' | python3 -c "
@@ -155,4 +183,16 @@ def seed_demo(ctx, settings) -> list[str]:
         "-H \"Authorization: Bearer $T\"",
         "",
     ]
-    return lines
+    return lines, lambda: start_kiosk_agent(base, tokens["kiosk-1"])
+
+
+def listening_lines(host: str) -> list[str]:
+    """Where the demo listens and how to stop it, for the banner."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        where = (f"  Listening on     {host} only: this computer (every demo login shares one "
+                 "password); HALLQ_HOST=0.0.0.0 opens it to the network")
+    else:
+        where = (f"  Listening on     {host}: anyone who can reach this computer can sign in with "
+                 "the demo password")
+    return [where, "  Stop it          Ctrl-C here, or SIGTERM to its process group (the demo "
+                   "kiosk agent stops with it)"]

@@ -13,26 +13,34 @@ from datetime import datetime
 WAIT_OVER_LIMIT = "wait_over_limit"  # 超时等候: a ticket waiting past its service's max_wait_min
 HANDLING_OVER_LIMIT = "handling_over_limit"  # 超时办理: handled past max_service_min
 WINDOW_PAUSED = "window_paused"  # 空岗: a window paused past the hall's max_pause_min
-WINDOW_UNATTENDED = "window_unattended"  # 空岗: nobody signed in (issue 5's sign-in feeds this)
+WINDOW_UNATTENDED = "window_unattended"  # 空岗: nobody signed in, in hours, past the grace
 QUEUE_OVER_WARNING = "queue_over_warning"  # waiting count at the service's warn_waiting
 BAD_REVIEW = "bad_review"  # 差评预警: each one is followed up; acknowledging clears it
 DEVICE_SILENT = "device_silent"  # kiosk, screen or LED agent gone quiet
 DEVICE_FAULT = "device_fault"  # printer paper out, offline…: reported by the kiosk agent
 FOLLOWUP_OVERDUE = "followup_overdue"  # 整改超期: a bad review's follow-up case past its deadline
+ISSUE_BURST = "issue_burst"  # 号贩子?: real-name tickets past a kiosk's or the hall's rate limit
+CASE_DEADLINE = "case_deadline"  # 限时办结: a case at 80 % of its promised time, or overdue
+# 预约超时等候: a booked citizen (checked in) waiting past ``booking_max_wait_min`` (hall option,
+# default 15) counted from the later of the check-in and the slot's start
+BOOKED_WAIT_OVER_LIMIT = "booked_wait_over_limit"
+DEFAULT_BOOKED_MAX_WAIT_MIN = 15
 
 KINDS = (WAIT_OVER_LIMIT, HANDLING_OVER_LIMIT, WINDOW_PAUSED, WINDOW_UNATTENDED,
-         QUEUE_OVER_WARNING, BAD_REVIEW, DEVICE_SILENT, DEVICE_FAULT, FOLLOWUP_OVERDUE)
+         QUEUE_OVER_WARNING, BAD_REVIEW, DEVICE_SILENT, DEVICE_FAULT, FOLLOWUP_OVERDUE,
+         ISSUE_BURST, CASE_DEADLINE, BOOKED_WAIT_OVER_LIMIT)
 # Kinds whose cause the supervisor watches: cleared by it as soon as the cause ends.
 CONDITION_KINDS = (WAIT_OVER_LIMIT, HANDLING_OVER_LIMIT, WINDOW_PAUSED, WINDOW_UNATTENDED,
-                   QUEUE_OVER_WARNING, DEVICE_SILENT)
+                   QUEUE_OVER_WARNING, DEVICE_SILENT, CASE_DEADLINE, BOOKED_WAIT_OVER_LIMIT)
 # Kinds with no ongoing cause: the manager's acknowledgement (the follow-up) clears them.
 # (followup_overdue is cleared by closing its case, in services/followup.py.)
-CLEARED_BY_ACKNOWLEDGEMENT = (BAD_REVIEW,)
+CLEARED_BY_ACKNOWLEDGEMENT = (BAD_REVIEW, ISSUE_BURST)
 
 YELLOW, RED = "yellow", "red"
 DEFAULT_WARN_RATIO = 0.8
 DEFAULT_MAX_PAUSE_MIN = 30
 DEFAULT_DEVICE_SILENT_MIN = 5
+DEFAULT_UNATTENDED_GRACE_MIN = 10
 
 
 @dataclass(frozen=True)
@@ -42,11 +50,21 @@ class Limits:
     warn_ratio: float = DEFAULT_WARN_RATIO
     max_pause_s: float | None = DEFAULT_MAX_PAUSE_MIN * 60
     device_silent_s: float | None = DEFAULT_DEVICE_SILENT_MIN * 60
+    unattended_grace_s: float = DEFAULT_UNATTENDED_GRACE_MIN * 60
+
+
+def _grace_s(options: dict) -> float:
+    """``unattended_grace_min``: minutes a window may stay unstaffed (after its hours begin or
+    its last sign-out) before 空岗; 0 = none."""
+    value = options.get("unattended_grace_min", DEFAULT_UNATTENDED_GRACE_MIN)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        value = DEFAULT_UNATTENDED_GRACE_MIN
+    return float(value) * 60
 
 
 def hall_limits(options: dict) -> Limits:
-    """Limits from hall options ``alert_warn_ratio``, ``max_pause_min``, ``device_silent_min``;
-    a minute value of 0 turns that alert off."""
+    """Limits from hall options ``alert_warn_ratio``, ``max_pause_min``, ``device_silent_min``
+    (a minute value of 0 turns that alert off) and ``unattended_grace_min``."""
     ratio = options.get("alert_warn_ratio", DEFAULT_WARN_RATIO)
     if not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
         ratio = DEFAULT_WARN_RATIO
@@ -58,7 +76,7 @@ def hall_limits(options: dict) -> Limits:
         return float(value) * 60
 
     return Limits(float(ratio), minutes("max_pause_min", DEFAULT_MAX_PAUSE_MIN),
-                  minutes("device_silent_min", DEFAULT_DEVICE_SILENT_MIN))
+                  minutes("device_silent_min", DEFAULT_DEVICE_SILENT_MIN), _grace_s(options))
 
 
 def level_for(value: float, limit: float | None, warn_ratio: float) -> str | None:
@@ -115,7 +133,11 @@ class WindowFact:
     number: int
     paused_since: datetime | None  # None = not paused
     in_hours: bool  # one of its services is open now: pauses outside hours are no alert
-    attended: bool | None = None  # None = unknown until issue 5's sign-in exists
+    attended: bool | None = None  # someone signed in (or serving a ticket); None = unknown
+    # Since when nobody was expected to be there yet: the latest of the start of the window's
+    # current opening period, its last sign-out and the start of supervision. 空岗 is raised
+    # only once the hall's grace period has passed since then. None = no grace.
+    unattended_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +174,26 @@ def ticket_alerts(now, limits: Limits, services: dict, waiting, handling) -> lis
     return result
 
 
+def booked_wait_limit_s(options: dict) -> float | None:
+    """``booking_max_wait_min`` (hall option; 0 turns the alert off) in seconds."""
+    value = options.get("booking_max_wait_min", DEFAULT_BOOKED_MAX_WAIT_MIN)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        value = DEFAULT_BOOKED_MAX_WAIT_MIN
+    return float(value) * 60 if value else None
+
+
+def booked_wait_alerts(now, limits: Limits, limit_s: float | None, waiting) -> list[Wanted]:
+    """预约超时等候: ``waiting`` are booked tickets (TicketFact) whose ``since`` is the later of
+    their check-in and their slot's start."""
+    result = []
+    for t in waiting:
+        level = level_for(_seconds(now, t.since), limit_s, limits.warn_ratio)
+        if level:
+            result.append(Wanted(BOOKED_WAIT_OVER_LIMIT, f"ticket:{t.id}", level, t.id, None,
+                                 t.service_id, data={"number": t.number, "limit_s": limit_s}))
+    return result
+
+
 def window_alerts(now, limits: Limits, windows) -> list[Wanted]:
     result = []
     for w in windows:
@@ -162,10 +204,15 @@ def window_alerts(now, limits: Limits, windows) -> list[Wanted]:
             if level:
                 result.append(Wanted(WINDOW_PAUSED, f"window:{w.id}", level, window_id=w.id,
                                      data={"window": w.number, "limit_s": limits.max_pause_s}))
-        elif w.attended is False:
+        elif w.attended is False and _past_grace(now, w.unattended_since,
+                                                 limits.unattended_grace_s):
             result.append(Wanted(WINDOW_UNATTENDED, f"window:{w.id}", RED, window_id=w.id,
                                  data={"window": w.number}))
     return result
+
+
+def _past_grace(now, since: datetime | None, grace_s: float) -> bool:
+    return since is None or _seconds(now, since) >= grace_s
 
 
 def queue_alerts(limits: Limits, services: dict, waiting_counts: dict) -> list[Wanted]:

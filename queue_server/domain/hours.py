@@ -5,7 +5,7 @@ end exclusive. No periods at all means the service is always open.
 """
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from queue_server.domain.errors import DomainError, invalid_request
@@ -57,6 +57,20 @@ def is_open(periods: tuple[Period, ...], now_utc: datetime, tz: str) -> bool:
     return any(start <= local_time < end for start, end in periods)
 
 
+def open_since(periods: tuple[Period, ...], now_utc: datetime, tz: str) -> datetime | None:
+    """The UTC start of the opening period that ``now_utc`` falls in (local midnight when there
+    are no periods: always open), or None when closed."""
+    require_aware(now_utc)
+    local = now_utc.astimezone(ZoneInfo(tz))
+    if not periods:
+        start = time(0)
+    else:
+        start = next((a for a, b in periods if a <= local.time() < b), None)
+        if start is None:
+            return None
+    return datetime.combine(local.date(), start, ZoneInfo(tz)).astimezone(timezone.utc)
+
+
 def quota_left(daily_quota: int | None, issued_today: int) -> int | None:
     """Tickets still available today; None when the service has no daily quota."""
     if daily_quota is None:
@@ -67,7 +81,17 @@ def quota_left(daily_quota: int | None, issued_today: int) -> int | None:
 def check_can_issue(periods: tuple[Period, ...], daily_quota: int | None, issued_today: int,
                     now_utc: datetime, tz: str) -> None:
     """Raise ``service_closed`` outside the opening periods, ``quota_exhausted`` at the quota."""
+    check_open(periods, now_utc, tz)
+    check_quota(daily_quota, issued_today)
+
+
+def check_open(periods: tuple[Period, ...], now_utc: datetime, tz: str) -> None:
+    """Raise ``service_closed`` outside the opening periods (before a ticket takes a number)."""
     if not is_open(periods, now_utc, tz):
-        raise DomainError("service_closed", "The service is not open at this time", 409)
+        raise DomainError("service_closed", "The service is not open at this time")
+
+
+def check_quota(daily_quota: int | None, issued_today: int) -> None:
+    """Raise ``quota_exhausted`` past the day's quota (once the number is taken)."""
     if quota_left(daily_quota, issued_today) == 0:
-        raise DomainError("quota_exhausted", "Today's tickets for this service are all taken", 409)
+        raise DomainError("quota_exhausted", "Today's tickets for this service are all taken")

@@ -81,7 +81,7 @@ def _check_birth_date(yyyymmdd: str, today: date | None) -> None:
 
 
 def _invalid(message: str) -> DomainError:
-    return DomainError("invalid_id_number", message, 400)
+    return DomainError("invalid_id_number", message)
 
 
 def mask_id_number(number: str) -> str:

@@ -6,51 +6,68 @@ The server answers with ``hall_snapshot`` and then pushes changes to the client'
 A screen or LED agent paired to a device adds ``"token": DEVICE_TOKEN`` (a ``display`` or ``led``
 device of that hall) and sends ``heartbeat`` every minute: the supervisor then notices when it
 goes quiet. Without a token the namespace stays public and nothing is tracked.
+
+A phone tracking its ticket adds ``"track": TRACK_TOKEN``: it joins that ticket's room too and
+gets ``wait_changed`` when the ticket's expected call moves by more than a minute.
 """
 
-from flask import current_app
-from flask_socketio import emit, join_room
+from flask_socketio import emit
 
-from queue_server.domain.errors import DomainError
+from queue_server.caching import single_flight
+from queue_server.domain.errors import invalid_request
 from queue_server.realtime import protocol
+from queue_server.realtime.base import Seat
 from queue_server.realtime.heartbeats import HeartbeatNamespace
-from queue_server.realtime.refusal import refuse
-from queue_server.services.accounts import authenticate
+from queue_server.services.accounts import forbidden
 from queue_server.services.floor import hall_snapshot
-
-SCREEN_KINDS = ("display", "led")
 
 
 class DisplayNamespace(HeartbeatNamespace):
-    def on_connect(self, auth=None):
-        auth = auth if isinstance(auth, dict) else {}
+    accepts = ("device:display", "device:led")
+    unauthenticated_message = "auth.token must be a display or LED device token"
+    token_optional = True
+    revocable = False
+
+    def check_request(self, ctx, auth):
+        """The hall (and window) first: a screen with a wrong hall learns that before its
+        token is looked at."""
         hall, window = auth.get("hall"), auth.get("window")
         if not isinstance(hall, str):
-            refuse("invalid_request", "auth.hall needed")
+            raise invalid_request("auth.hall needed")
         if window is not None and (isinstance(window, bool) or not isinstance(window, int)):
-            refuse("invalid_request", "auth.window must be a window number")
-        ctx = current_app.extensions["hallq"]
-        try:
-            info = ctx.halls.get(hall)
-            if window is not None:
-                info.window(window)
-        except DomainError as error:
-            refuse(error.code, error.message)
-        device = self._paired_device(ctx, info, auth.get("token"))
-        # Join before reading the snapshot: a change in between arrives after it, never lost.
-        join_room(protocol.hall_room(hall) if window is None else protocol.window_room(hall, window))
-        emit(protocol.HALL_SNAPSHOT, hall_snapshot(ctx, hall, window))
-        if device is not None:
-            self.device_connected(device)
+            raise invalid_request("auth.window must be a window number")
+        track = auth.get("track")
+        if track is not None and not isinstance(track, str):
+            raise invalid_request("auth.track must be a ticket's tracking token")
+        info = ctx.halls.get(hall)
+        if window is not None:
+            info.window(window)
+        return info, window, _tracked(ctx, info, track)
 
-    @staticmethod
-    def _paired_device(ctx, hall, token) -> int | None:
-        if token is None:
-            return None
-        principal = authenticate(ctx, token) if isinstance(token, str) else None
-        if principal is None or not any(principal.is_device(k) for k in SCREEN_KINDS):
-            refuse("unauthenticated", "auth.token must be a display or LED device token")
-        if principal.hall_id != hall.id:
-            refuse("forbidden", "this device belongs to another hall")
-        return principal.device_id
+    def admit(self, ctx, principal, auth, request):
+        hall, window, ticket_id = request
+        if principal is not None and principal.hall_id != hall.id:
+            raise forbidden("this device belongs to another hall")
+        room = protocol.hall_room(hall.code) if window is None \
+            else protocol.window_room(hall.code, window)
+        rooms = (room,) if ticket_id is None else (room, protocol.ticket_room(hall.code,
+                                                                              ticket_id))
+        return Seat(rooms, detail=(hall.code, window),
+                    device_id=principal.device_id if principal is not None else None)
 
+    def welcome(self, ctx, principal, seat):
+        # Screens reconnecting together (a server process gone) share one read of their hall.
+        snapshot = single_flight(ctx, "hall_snapshot").get(
+            seat.detail, lambda: hall_snapshot(ctx, *seat.detail))
+        emit(protocol.HALL_SNAPSHOT, snapshot)
+
+
+def _tracked(ctx, hall, token: str | None) -> int | None:
+    """The id of the hall's ticket with tracking token ``token`` (None: none such)."""
+    if not token or len(token) > 64:
+        return None
+    from queue_server.storage import tickets as stored
+
+    with ctx.db.read() as conn:
+        row = stored.by_track_token(conn, token)
+    return row["id"] if row is not None and row["hall_id"] == hall.id else None

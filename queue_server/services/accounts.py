@@ -4,75 +4,45 @@ Passwords are stored with a slow hash (scrypt via Werkzeug); bearer tokens, for 
 alike, are random and stored only as their SHA-256. A token lookup is cached for a few seconds
 (``auth_cache_s``): a revoked device or user stops working within that time in every process.
 
-Device tokens never expire. A ``caller`` device (a window's caller keypad) belongs to one window
-and works its window actions on behalf of whoever is signed in there (``counter.window_actor``).
+Device tokens never expire; they are rotated (``rotate_device``) or revoked. Revoking a token
+(logout, a disabled user, a new password, a revoked or rotated device) also closes the Socket.IO
+connections it opened (``ctx.revoke_sockets``, see ``realtime/revocation.py``). A ``caller``
+device (a window's caller keypad) belongs to one window and works its window actions on behalf
+of whoever is signed in there (``counter.window_actor``). The SQL is in ``storage.users``,
+``storage.tokens`` and ``storage.devices``.
 """
 
 import hashlib
 import secrets
-import time
-from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from hallq_shared.protocol import DEVICE_KINDS, WINDOW_DEVICE_KINDS
+from queue_server.caching import TtlCache, ttl_cache
 from queue_server.domain.errors import DomainError
-from queue_server.services import profiles
-from queue_server.storage.models import (
-    api_tokens,
-    devices,
-    user_photos,
-    user_windows,
-    users,
-    windows,
+from queue_server.services import hall_tree, login_guard, profiles
+# Who is calling and the one permission check of every hall endpoint (services/principals.py),
+# here too: the rest of the project asks accounts who may do what.
+from queue_server.services.principals import (  # noqa: F401
+    ROLES,
+    SUPERVISING,
+    Principal,
+    forbidden,
+    require_hall_manager,
+    require_hall_watcher,
+    require_in_scope,
+    require_ticket_issuer,
+    require_window_actor,
+    unauthenticated,
 )
+from queue_server.storage import devices as stored_devices
+from queue_server.storage import tokens as stored_tokens
+from queue_server.storage import users as stored_users
 
-ROLES = ("staff", "manager", "admin")
-DEVICE_KINDS = ("kiosk", "display", "led", "evaluator", "caller")
-WINDOW_DEVICE_KINDS = ("evaluator", "caller")  # each belongs to one window
 _DUMMY_HASH = generate_password_hash("not a password")
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: a signed-in user or a device, with what they may touch."""
-
-    kind: str  # "user" or "device"
-    id: int
-    role: str  # staff / manager / admin for users; the device kind for devices
-    hall_id: int | None
-    window_ids: frozenset = field(default_factory=frozenset)
-    name: str = ""
-    # A user acting through a window's caller device: the device, recorded with the user.
-    via_device_id: int | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.id}"
-
-    @property
-    def user_id(self) -> int | None:
-        return self.id if self.kind == "user" else None
-
-    @property
-    def device_id(self) -> int | None:
-        return self.id if self.kind == "device" else self.via_device_id
-
-    def is_user(self, *roles) -> bool:
-        return self.kind == "user" and self.role in roles
-
-    def is_device(self, kind: str) -> bool:
-        return self.kind == "device" and self.role == kind
-
-
-def unauthenticated() -> DomainError:
-    return DomainError("unauthenticated", "a valid bearer token is required", 401)
-
-
-def forbidden(message: str = "not allowed for this account") -> DomainError:
-    return DomainError("forbidden", message, 403)
+AUTH_CACHE = "auth"
 
 
 def token_digest(token: str) -> str:
@@ -80,64 +50,77 @@ def token_digest(token: str) -> str:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-# ---- permissions -------------------------------------------------------------------------
-
-def require_hall_manager(principal: Principal | None, hall_id: int) -> None:
-    if principal is None:
-        raise unauthenticated()
-    if principal.is_user("admin") or (principal.is_user("manager") and principal.hall_id == hall_id):
-        return
-    raise forbidden("only the hall's managers may do this")
-
-
-def require_window_actor(principal: Principal | None, hall_id: int, window_id: int) -> None:
-    """Staff of that window, a manager of the hall, or an admin."""
-    if principal is None:
-        raise unauthenticated()
-    if principal.is_user("staff") and principal.hall_id == hall_id and window_id in principal.window_ids:
-        return
-    require_hall_manager(principal, hall_id)
-
-
-def require_ticket_issuer(principal: Principal | None, hall_id: int) -> None:
-    """A kiosk device of the hall, or a staff member or manager of the hall, or an admin."""
-    if principal is None:
-        raise unauthenticated()
-    if principal.is_device("kiosk") and principal.hall_id == hall_id:
-        return
-    if principal.is_user("staff", "manager") and principal.hall_id == hall_id:
-        return
-    if principal.is_user("admin"):
-        return
-    raise forbidden("only the hall's kiosks and staff may issue tickets")
+    """A random bearer token that never starts with "-": an agent's command line
+    (``led-agent --token TOKEN``) would read such a token as an option."""
+    while (token := secrets.token_urlsafe(32)).startswith("-"):
+        pass
+    return token
 
 
 # ---- authentication ----------------------------------------------------------------------
 
 def login(ctx, username, password) -> dict:
+    """Trade a name and password for a token. The slow hash runs off the event loop
+    (``db.offload``); a name is locked after repeated failures (``login_guard``)."""
     if not isinstance(username, str) or not isinstance(password, str):
-        raise DomainError("invalid_request", "username and password must be strings", 400)
+        raise DomainError("invalid_request", "username and password must be strings")
+    login_guard.check_not_locked(ctx, username)
     with ctx.db.read() as conn:
-        row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+        row = stored_users.user_by_name(conn, username)
     if row is None or not row["active"]:
-        check_password_hash(_DUMMY_HASH, password)  # same time for unknown names
-        raise DomainError("invalid_credentials", "wrong username or password", 401)
-    if not check_password_hash(row["password_hash"], password):
-        raise DomainError("invalid_credentials", "wrong username or password", 401)
+        _check_password(ctx, _DUMMY_HASH, password)  # the same time as for a real name
+        login_guard.record_failure(ctx, username)
+        raise DomainError("invalid_credentials", "wrong username or password")
+    if not _check_password(ctx, row["password_hash"], password):
+        login_guard.record_failure(ctx, username)
+        raise DomainError("invalid_credentials", "wrong username or password")
+    login_guard.record_success(ctx, username)
     token = new_token()
     now = ctx.clock()
     with ctx.db.write() as conn:
-        conn.execute(delete(api_tokens).where(api_tokens.c.expires_at < now))
-        conn.execute(
-            insert(api_tokens).values(
-                token_hash=token_digest(token), user_id=row["id"], created_at=now,
-                expires_at=now + timedelta(hours=ctx.settings.token_ttl_hours),
-            )
-        )
+        stored_tokens.purge_expired(conn, now)
+        stored_tokens.add(conn, token_digest(token), row["id"], now,
+                          now + timedelta(hours=ctx.settings.token_ttl_hours))
     return {"token": token, "role": row["role"], "expires_in": ctx.settings.token_ttl_hours * 3600}
+
+
+def _check_password(ctx, stored: str, password: str) -> bool:
+    """The slow hash in a native thread (``db.offload``), at most one per CPU but one at a time:
+    a flood of sign-ins queues here instead of taking every core from the server."""
+    slots = ctx.caches.get("hash_slots")
+    if slots is None:
+        import os
+        import threading  # green under eventlet: a waiting sign-in yields to other requests
+
+        slots = ctx.caches.setdefault(
+            "hash_slots", threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1)))
+    with slots:
+        return ctx.db.offload(lambda: check_password_hash(stored, password))
+
+
+def logout(ctx, token: str) -> None:
+    """End one user token on the server, and the sockets it opened."""
+    digest = token_digest(token)
+    with ctx.db.write() as conn:
+        stored_tokens.remove(conn, digest)
+    forget_cached(ctx)
+    ctx.revoke_sockets([token_room(digest)])
+
+
+def forget_cached(ctx) -> None:
+    """Drop this process's token cache (other processes' expire within ``auth_cache_s``; their
+    sockets are closed through the message queue or their periodic re-check)."""
+    ctx.caches.pop(AUTH_CACHE, None)
+
+
+def token_room(digest: str) -> str:
+    """The sockets opened with one token (every authenticated namespace joins it)."""
+    return f"token:{digest}"
+
+
+def principal_room(key: str) -> str:
+    """The sockets of one user or device, whatever token opened them."""
+    return f"principal:{key}"
 
 
 def authenticate(ctx, token: str | None) -> Principal | None:
@@ -145,36 +128,32 @@ def authenticate(ctx, token: str | None) -> Principal | None:
     if not token:
         return None
     digest = token_digest(token)
-    cache = ctx.caches.setdefault("auth", {})
-    hit = cache.get(digest)
-    if hit is not None and time.monotonic() - hit[1] < ctx.settings.auth_cache_s:
-        return hit[0]
-    principal = _load_principal(ctx, digest)
-    if len(cache) > 10000:
-        cache.clear()
-    cache[digest] = (principal, time.monotonic())
-    return principal
+    return _auth_cache(ctx).get(digest, lambda: load_principal(ctx, digest))
 
 
-def _load_principal(ctx, digest: str) -> Principal | None:
+def cached_principal(ctx, token: str) -> Principal | None:
+    """The principal this process last loaded for ``token``, however old, without a query
+    (None when it has not loaded it)."""
+    return _auth_cache(ctx).peek(token_digest(token), stale_ok=True)
+
+
+def _auth_cache(ctx) -> TtlCache:
+    return ttl_cache(ctx, AUTH_CACHE, ctx.settings.auth_cache_s)
+
+
+def load_principal(ctx, digest: str) -> Principal | None:
     now = ctx.clock()
     with ctx.db.read() as conn:
-        row = conn.execute(
-            select(users, api_tokens.c.expires_at)
-            .join(api_tokens, api_tokens.c.user_id == users.c.id)
-            .where(api_tokens.c.token_hash == digest)
-        ).mappings().first()
+        row = stored_tokens.token_user(conn, digest)
         if row is not None:
             if row["expires_at"] <= now or not row["active"]:
                 return None
-            window_ids = conn.execute(
-                select(user_windows.c.window_id).where(user_windows.c.user_id == row["id"])
-            ).scalars()
+            window_ids = stored_tokens.user_window_ids(conn, row["id"])
+            scope = hall_tree.subtree_ids(ctx, row["hall_id"], conn) \
+                if row["role"] in SUPERVISING and row["hall_id"] is not None else frozenset()
             return Principal("user", row["id"], row["role"], row["hall_id"], frozenset(window_ids),
-                             row["display_name"] or row["username"])
-        device = conn.execute(
-            select(devices).where(devices.c.token_hash == digest, devices.c.revoked_at.is_(None))
-        ).mappings().first()
+                             row["display_name"] or row["username"], scope=scope)
+        device = stored_devices.live_by_token(conn, digest)
     if device is None:
         return None
     window_ids = frozenset([device["window_id"]]) if device["window_id"] else frozenset()
@@ -187,11 +166,9 @@ def _load_principal(ctx, digest: str) -> Principal | None:
 def _window_ids(conn, hall_id: int, numbers) -> list[int]:
     ids = []
     for number in numbers:
-        window_id = conn.execute(
-            select(windows.c.id).where(windows.c.hall_id == hall_id, windows.c.number == number)
-        ).scalar()
+        window_id = stored_users.window_id(conn, hall_id, number)
         if window_id is None:
-            raise DomainError("unknown_window", f"no window {number} in this hall", 404)
+            raise DomainError("unknown_window", f"no window {number} in this hall")
         ids.append(window_id)
     return ids
 
@@ -200,65 +177,67 @@ def add_user(ctx, username, password, role, hall_id, window_numbers=(), display_
              staff_no=None, photo: bytes | None = None) -> int:
     """Add a user, with an optional staff number (工号) and photo (see ``profiles``)."""
     if role not in ROLES:
-        raise DomainError("invalid_request", f"role must be one of {', '.join(ROLES)}", 400)
+        raise DomainError("invalid_request", f"role must be one of {', '.join(ROLES)}")
     if not username or len(password) < 8:
-        raise DomainError("invalid_request", "a username and a password of 8+ characters", 400)
+        raise DomainError("invalid_request", "a username and a password of 8+ characters")
     staff_no = profiles.check_staff_no(staff_no)
     if photo is not None:
         profiles.check_photo(photo)
     try:
         with ctx.db.write() as conn:
-            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
-                raise DomainError("user_exists", f"user {username} exists", 409)
+            if stored_users.user_id(conn, username) is not None:
+                raise DomainError("user_exists", f"user {username} exists")
             window_ids = _window_ids(conn, hall_id, window_numbers)
-            user_id = conn.execute(
-                insert(users).values(
-                    username=username, role=role,
-                    password_hash=generate_password_hash(password,
-                                                         ctx.settings.password_hash_method),
-                    hall_id=hall_id, display_name=display_name or username, active=True,
-                    created_at=ctx.clock(), staff_no=staff_no,
-                ).returning(users.c.id)
-            ).scalar_one()
-            for window_id in window_ids:
-                conn.execute(insert(user_windows).values(user_id=user_id, window_id=window_id))
+            user_id = stored_users.add_user(
+                conn, username=username, role=role,
+                password_hash=generate_password_hash(password, ctx.settings.password_hash_method),
+                hall_id=hall_id, display_name=display_name or username, active=True,
+                created_at=ctx.clock(), staff_no=staff_no)
+            stored_users.link_windows(conn, user_id, window_ids)
             if photo is not None:
                 profiles.store_photo(conn, user_id, photo, ctx.clock())
     except IntegrityError:  # a racing insert: the unique username or (hall, staff number)
         if staff_no is None:
-            raise DomainError("user_exists", f"user {username} exists", 409)
+            raise DomainError("user_exists", f"user {username} exists")
         raise profiles.staff_no_taken()
     return user_id
 
 
 def set_password(ctx, username, password) -> None:
     if len(password) < 8:
-        raise DomainError("invalid_request", "a password of 8+ characters", 400)
+        raise DomainError("invalid_request", "a password of 8+ characters")
     with ctx.db.write() as conn:
-        user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
-        if user_id is None:
-            raise DomainError("unknown_user", f"no user {username}", 404)
-        conn.execute(
-            update(users).where(users.c.id == user_id)
-            .values(password_hash=generate_password_hash(password,
-                                                         ctx.settings.password_hash_method))
-        )
-        conn.execute(delete(api_tokens).where(api_tokens.c.user_id == user_id))
+        user_id = _known_user(conn, username)
+        stored_users.update_user(conn, user_id, password_hash=generate_password_hash(
+            password, ctx.settings.password_hash_method))
+        stored_tokens.remove_users(conn, user_id)
+    forget_cached(ctx)
+    ctx.revoke_sockets([principal_room(f"user:{user_id}")])
+
+
+def set_active(ctx, username: str, active: bool) -> None:
+    """Disable a user (signed out everywhere, sockets closed, no new sign-in) or enable them."""
+    with ctx.db.write() as conn:
+        user_id = _known_user(conn, username)
+        stored_users.update_user(conn, user_id, active=active)
+        if not active:
+            stored_tokens.remove_users(conn, user_id)
+    if not active:
+        forget_cached(ctx)
+        ctx.revoke_sockets([principal_room(f"user:{user_id}")])
+
+
+def _known_user(conn, username: str) -> int:
+    user_id = stored_users.user_id(conn, username)
+    if user_id is None:
+        raise DomainError("unknown_user", f"no user {username}")
+    return user_id
 
 
 def list_users(ctx) -> list[dict]:
     with ctx.db.read() as conn:
-        rows = conn.execute(
-            select(users, user_photos.c.content_type.label("photo"))
-            .outerjoin(user_photos, user_photos.c.user_id == users.c.id)
-            .order_by(users.c.username)).mappings().all()
-        links = conn.execute(
-            select(user_windows.c.user_id, windows.c.number)
-            .join(windows, windows.c.id == user_windows.c.window_id)
-        ).all()
-    numbers: dict[int, list[int]] = {}
-    for user_id, number in links:
-        numbers.setdefault(user_id, []).append(number)
+        rows = stored_users.all_users(conn)
+        numbers = stored_users.window_numbers_by_user(conn)
     return [
         {"username": r["username"], "role": r["role"], "hall_id": r["hall_id"],
          "windows": sorted(numbers.get(r["id"], [])), "active": r["active"],
@@ -270,34 +249,38 @@ def list_users(ctx) -> list[dict]:
 def add_device(ctx, name, kind, hall_id, window_number=None, rotate=False) -> str:
     """Create a device (or, with ``rotate``, give an existing one a new token); returns the token."""
     if kind not in DEVICE_KINDS:
-        raise DomainError("invalid_request", f"kind must be one of {', '.join(DEVICE_KINDS)}", 400)
+        raise DomainError("invalid_request", f"kind must be one of {', '.join(DEVICE_KINDS)}")
     if kind in WINDOW_DEVICE_KINDS and window_number is None:
-        raise DomainError("invalid_request", f"a {kind} device belongs to a window (--window)",
-                          400)
+        raise DomainError("invalid_request", f"a {kind} device belongs to a window (--window)")
     token = new_token()
     with ctx.db.write() as conn:
         window_id = _window_ids(conn, hall_id, [window_number])[0] if window_number else None
-        existing = conn.execute(
-            select(devices.c.id).where(devices.c.hall_id == hall_id, devices.c.name == name)
-        ).scalar()
+        existing = stored_devices.device_id(conn, hall_id, name)
         values = dict(kind=kind, window_id=window_id, token_hash=token_digest(token), revoked_at=None)
         if existing is not None:
             if not rotate:
-                raise DomainError("device_exists", f"device {name} exists", 409)
-            conn.execute(update(devices).where(devices.c.id == existing).values(**values))
+                raise DomainError("device_exists", f"device {name} exists")
+            stored_devices.update_device(conn, existing, **values)
         else:
-            conn.execute(insert(devices).values(name=name, hall_id=hall_id, created_at=ctx.clock(),
-                                                **values))
+            stored_devices.add(conn, name=name, hall_id=hall_id, created_at=ctx.clock(), **values)
+    if existing is not None:  # the old token's sockets go with it
+        forget_cached(ctx)
+        ctx.revoke_sockets([principal_room(f"device:{existing}")])
     return token
+
+
+def rotate_device(ctx, hall_id: int, name: str) -> str:
+    """A new token for an existing device (the old one stops working); returns it."""
+    with ctx.db.read() as conn:
+        row = stored_devices.kind_and_window(conn, hall_id, name)
+    if row is None:
+        raise DomainError("unknown_device", f"no device {name}")
+    return add_device(ctx, name, row.kind, hall_id, row.number, rotate=True)
 
 
 def list_devices(ctx) -> list[dict]:
     with ctx.db.read() as conn:
-        rows = conn.execute(
-            select(devices, windows.c.number.label("window"))
-            .outerjoin(windows, windows.c.id == devices.c.window_id)
-            .order_by(devices.c.hall_id, devices.c.name)
-        ).mappings().all()
+        rows = stored_devices.all_devices(conn)
     return [
         {"name": r["name"], "kind": r["kind"], "hall_id": r["hall_id"], "window": r["window"],
          "revoked": r["revoked_at"] is not None,
@@ -307,10 +290,11 @@ def list_devices(ctx) -> list[dict]:
 
 
 def revoke_device(ctx, hall_id: int, name: str) -> None:
+    """Revoke a device's token, and close the sockets it opened."""
     with ctx.db.write() as conn:
-        result = conn.execute(
-            update(devices).where(devices.c.hall_id == hall_id, devices.c.name == name)
-            .values(revoked_at=ctx.clock())
-        )
-        if result.rowcount == 0:
-            raise DomainError("unknown_device", f"no device {name}", 404)
+        device_id = stored_devices.device_id(conn, hall_id, name)
+        if device_id is None:
+            raise DomainError("unknown_device", f"no device {name}")
+        stored_devices.update_device(conn, device_id, revoked_at=ctx.clock())
+    forget_cached(ctx)
+    ctx.revoke_sockets([principal_room(f"device:{device_id}")])

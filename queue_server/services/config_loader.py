@@ -1,33 +1,36 @@
-"""``load-config``: create or update halls, services and windows from a YAML file.
+"""``load-config``: create or update halls, services and windows from a YAML file, and the
+network part of each hall (level, parent, catalogue, the matters of each service: see
+``services/network.py``).
 
 Idempotent: loading the same file twice changes nothing. Services and windows missing from the
 file are deactivated, never deleted, because tickets and history refer to them; tickets are never
 touched.
 """
 
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from sqlalchemy import delete, insert, select, update
-
+from queue_server.domain.bookings import parse_booking, parse_no_show_rule
 from queue_server.domain.errors import DomainError, invalid_request
 from queue_server.domain.hours import parse_hours
-from queue_server.domain.numbering import validate_service_code
-from queue_server.storage.models import halls, services, window_services, windows
+from queue_server.domain.numbering import local_day, validate_service_code
+from queue_server.domain.workdays import hall_calendar
+from queue_server.services import accounts, bookings, hall_tree, network
+from queue_server.services.sourcefiles import read_yaml, where
+from queue_server.storage import halls as stored
 
 _HALL_OPTION_KEYS = ("notice", "recall_limit", "voice_template", "allow_priority",
                      "voice_recall_template", "voice_repeat", "volume", "quiet_hours",
                      "max_pause_min", "device_silent_min", "alert_warn_ratio",
                      "followup_days", "followup_holidays", "followup_workdays", "region_code",
-                     "evaluation_timeout_s")
+                     "evaluation_timeout_s", "no_show_undo_s", "staffed_hours",
+                     "unattended_grace_min", "calendar", "booking_no_show",
+                     "booking_max_wait_min")
 
 
 def read_config_file(path) -> dict:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except yaml.YAMLError as error:
-        raise invalid_request(f"{path}: not valid YAML: {error}")
+    """The parsed file; its mappings know their lines (``sourcefiles.Lined``) for messages."""
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("halls"), list):
         raise invalid_request(f"{path}: expected a mapping with a 'halls' list")
     return data
@@ -65,13 +68,24 @@ def _service_values(entry: dict, where: str, position: int) -> dict:
         "code": code, "name": _text(entry, "name", where),
         "name_en": _text(entry, "name_en", where, required=False),
         "department": _text(entry, "department", where, required=False),
+        "department_en": _text(entry, "department_en", where, required=False),
         "hours": list(hours), "daily_quota": _optional_int(entry, "daily_quota", where),
-        "requires_id": bool(entry.get("requires_id", False)),
+        "requires_id": bool(entry.get("requires_id", False) or entry.get("id_card_only")),
+        "id_card_only": bool(entry.get("id_card_only", False)),
         "max_wait_min": _optional_int(entry, "max_wait_min", where),
         "max_service_min": _optional_int(entry, "max_service_min", where),
         "warn_waiting": _optional_int(entry, "warn_waiting", where),
         "position": position, "active": True,
+        **_requeue_values(entry, where),
     }
+
+
+def _requeue_values(entry: dict, where: str) -> dict:
+    """过号顺延: ``no_show_requeue`` places back (0 = off), at most ``no_show_requeue_max`` times."""
+    places = _optional_int(entry, "no_show_requeue", where)
+    times = _optional_int(entry, "no_show_requeue_max", where)
+    return {"no_show_requeue": 0 if places is None else places,
+            "no_show_requeue_max": 1 if times is None else times}
 
 
 def _window_values(entry: dict, where: str, service_codes: set) -> tuple[dict, list[str]]:
@@ -110,61 +124,72 @@ def _validated_hall(entry) -> dict:
     if len(set(numbers)) != len(numbers):
         raise invalid_request(f"hall {code}: a window number is used twice")
     options = {k: entry[k] for k in _HALL_OPTION_KEYS if k in entry}
-    return {"code": code, "name": _text(entry, "name", f"hall {code}"), "timezone": tz,
+    booking = _booking_options(entry.get("services") or [], svc, code)
+    if booking:
+        options["booking"] = booking
+    parse_no_show_rule(options.get("booking_no_show"), f"hall {code} booking_no_show")
+    if "calendar" in options:  # dates from YAML become text, checked (and kept) as given
+        hall_calendar({"calendar": options["calendar"]})
+        options["calendar"] = _plain(options["calendar"])
+    _optional_int(options, "no_show_undo_s", f"hall {code}")
+    try:  # the hours windows are expected staffed (空岗), for services without hours
+        parse_hours(options.get("staffed_hours"))
+    except DomainError as error:
+        raise invalid_request(f"hall {code}: 'staffed_hours' {error.message}")
+    return {"code": code, "name": _text(entry, "name", f"hall {code}"),
+            "name_en": _text(entry, "name_en", f"hall {code}", required=False), "timezone": tz,
             "options": options, "services": svc, "windows": wins}
+
+
+def _booking_options(entries: list, svc: list[dict], code: str) -> dict:
+    """Each service's ``booking:`` (预约), checked against its hours and daily quota."""
+    booking = {}
+    for entry, values in zip(entries, svc):
+        spec = entry.get("booking")
+        where_ = f"hall {code} service {values['code']}"
+        if parse_booking(spec, where_, parse_hours(values["hours"]), values["daily_quota"]):
+            booking[values["code"]] = _plain(spec)
+    return booking
+
+
+def _plain(value):
+    """A JSON-storable copy: dates as ``YYYY-MM-DD``, keys as text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def _validated_at_line(entry) -> dict:
+    try:
+        return _validated_hall(entry)
+    except DomainError as error:
+        line = where(entry)
+        if line:
+            error.message = f"{line}: {error.message}"
+            error.args = (error.message,)
+        raise
 
 
 def load_config(ctx, data: dict) -> list[str]:
     """Apply a parsed configuration; returns one line per hall saying what it holds now."""
-    validated = [_validated_hall(h) for h in data.get("halls") or []]
+    validated = [_validated_at_line(h) for h in data.get("halls") or []]
+    source = getattr(data, "source", "")
+    plans = network.plan(data, Path(source).parent if source else Path.cwd())
     summary = []
     with ctx.db.write() as conn:
         for hall in validated:
-            hall_id = _upsert(conn, halls, {"code": hall["code"]},
-                              {k: hall[k] for k in ("name", "timezone", "options")})
-            service_ids = _sync_services(conn, hall_id, hall["services"])
-            _sync_windows(conn, hall_id, hall["windows"], service_ids)
+            bookings.check_config_keeps(conn, stored.hall_id(conn, hall["code"]), hall,
+                                        local_day(ctx.clock(), hall["timezone"]))
+            hall_id = stored.save_hall(conn, hall["code"], {
+                k: hall[k] for k in ("name", "name_en", "timezone", "options")})
+            service_ids = stored.sync_services(conn, hall_id, hall["services"])
+            stored.sync_windows(conn, hall_id, hall["windows"], service_ids)
             summary.append(f"{hall['code']}: {len(hall['services'])} services, "
                            f"{len(hall['windows'])} windows")
+        summary += network.apply(conn, plans)
     ctx.halls.invalidate()
+    hall_tree.forget(ctx)  # managers' subtrees: this process at once, others within its TTL
+    accounts.forget_cached(ctx)  # the principals cached with the old subtrees
     return summary
-
-
-def _upsert(conn, table, keys: dict, values: dict) -> int:
-    where = [table.c[k] == v for k, v in keys.items()]
-    row_id = conn.execute(select(table.c.id).where(*where)).scalar()
-    if row_id is None:
-        return conn.execute(insert(table).values(**keys, **values).returning(table.c.id)).scalar_one()
-    conn.execute(update(table).where(table.c.id == row_id).values(**values))
-    return row_id
-
-
-def _sync_services(conn, hall_id: int, entries: list[dict]) -> dict[str, int]:
-    ids = {}
-    for entry in entries:
-        values = {k: v for k, v in entry.items() if k != "code"}
-        ids[entry["code"]] = _upsert(conn, services, {"hall_id": hall_id, "code": entry["code"]},
-                                     values)
-    conn.execute(update(services).where(services.c.hall_id == hall_id,
-                                        services.c.code.not_in(list(ids) or [""]))
-                 .values(active=False))
-    return ids
-
-
-def _sync_windows(conn, hall_id: int, entries: list, service_ids: dict[str, int]) -> None:
-    numbers = []
-    for values, codes in entries:
-        window_id = _upsert(conn, windows, {"hall_id": hall_id, "number": values["number"]},
-                            {"name": values["name"], "active": True})
-        numbers.append(values["number"])
-        wanted = [(service_ids[c], i) for i, c in enumerate(codes)]
-        have = conn.execute(select(window_services.c.service_id, window_services.c.position)
-                            .where(window_services.c.window_id == window_id)).all()
-        if sorted(map(tuple, have)) != sorted(wanted):
-            conn.execute(delete(window_services).where(window_services.c.window_id == window_id))
-            for service_id, position in wanted:
-                conn.execute(insert(window_services).values(
-                    window_id=window_id, service_id=service_id, position=position))
-    conn.execute(update(windows).where(windows.c.hall_id == hall_id,
-                                       windows.c.number.not_in(numbers or [0]))
-                 .values(active=False))

@@ -37,8 +37,35 @@ class Context:
         self.clock = clock
         self._publish = publish
         self.halls = HallDirectory(self)
-        self.id_hash_key = ("hallq-id:" + settings.secret_key).encode()
+        self._id_hash_key: bytes | None = None
         self.caches: dict[str, object] = {}
+        # Disconnects the sockets a revoked token or principal authorised (set by the app).
+        self.revoke_sockets: Callable[[list[str]], None] = lambda rooms: None
+        self._on_close: list[Callable[[], None]] = []
+
+    def on_close(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` when the context closes (before the database does)."""
+        self._on_close.append(hook)
+
+    def stop_pushes(self) -> None:
+        """Drop pending pushes: no timer left behind reads a database that is gone."""
+        for hook in self._on_close:
+            hook()
+
+    def close(self) -> None:
+        """The end of this context: pending pushes dropped, then every connection closed."""
+        self.stop_pushes()
+        self.db.dispose()
+
+    @property
+    def id_hash_key(self) -> bytes:
+        """The HMAC key for ID numbers, read on first use (``keyfiles``): apart from the
+        session key and from the database."""
+        if self._id_hash_key is None:
+            from queue_server.keyfiles import id_hash_key
+
+            self._id_hash_key = id_hash_key(self.settings)
+        return self._id_hash_key
 
     def set_publisher(self, publish: Callable[[list[Event]], None]) -> None:
         self._publish = publish

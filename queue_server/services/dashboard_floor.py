@@ -1,32 +1,31 @@
 """The live floor for managers' dashboards: queues, windows, open alerts and today's figures."""
 
-from sqlalchemy import func, select
-
 from queue_server.domain.numbering import local_day, local_midnight_utc
 from queue_server.services import queues, reports, supervisor
-from queue_server.services.accounts import forbidden, require_hall_manager, unauthenticated
-from queue_server.storage.models import ticket_events, tickets, users, windows
+from queue_server.services.floor import window_rows
+from queue_server.services.accounts import (
+    SUPERVISING,
+    forbidden,
+    require_hall_watcher,
+    unauthenticated,
+)
+from queue_server.storage import floor as stored
+from queue_server.storage.report_queries import Range
 
 
 def supervised_halls(ctx, principal) -> list[dict]:
-    """The halls the caller may watch: every hall for an admin, their own for a manager."""
+    """The halls the caller may watch: every hall for an admin, their hall's subtree for a
+    manager or supervisor."""
     if principal is None:
         raise unauthenticated()
-    if principal.is_user("admin"):
-        halls = ctx.halls.all()
-    elif principal.is_user("manager"):
-        halls = [h for h in ctx.halls.all() if h.id == principal.hall_id]
-    else:
-        raise forbidden("only managers and admins watch the floor")
-    return [{"code": h.code, "name": h.name} for h in halls]
+    if not principal.is_user("admin", *SUPERVISING):
+        raise forbidden("only managers, supervisors and admins watch the floor")
+    return [{"code": h.code, "name": h.name} for h in ctx.halls.all() if principal.reaches(h.id)]
 
 
 def _services(ctx, conn, hall, now) -> list[dict]:
     day = local_day(now, hall.timezone)
-    oldest = dict(conn.execute(
-        select(tickets.c.service_id, func.min(tickets.c.queued_at))
-        .where(tickets.c.hall_id == hall.id, tickets.c.status == "waiting",
-               tickets.c.local_date == day).group_by(tickets.c.service_id)).all())
+    oldest = stored.oldest_waiting(conn, hall.id, day)
     result = []
     for summary in queues.services_summary(ctx, conn, hall):
         service = hall.service(summary["code"])
@@ -41,53 +40,41 @@ def _services(ctx, conn, hall, now) -> list[dict]:
     return result
 
 
-def _staff_names(conn, hall, now) -> dict[int, str]:
-    """Per window, who is signed in there, else who called there last today."""
+def _staff_names(conn, hall, now) -> tuple[dict[int, str], set[int]]:
+    """Per window, who is signed in there, else who called there last today; and the ids of
+    the windows someone is signed in at."""
     from queue_server.services.counter import signed_in_user
 
-    names = _last_callers(conn, hall, now)
+    names, present = _last_callers(conn, hall, now), set()
     for window in hall.windows:
         person = signed_in_user(conn, window.id)
         if person is not None:
             names[window.id] = person["name"]
-    return names
+            present.add(window.id)
+    return names, present
 
 
 def _last_callers(conn, hall, now) -> dict[int, str]:
     day_start = local_midnight_utc(local_day(now, hall.timezone), hall.timezone)
-    latest = (select(ticket_events.c.window_id, func.max(ticket_events.c.id).label("id"))
-              .where(ticket_events.c.hall_id == hall.id, ticket_events.c.kind == "called",
-                     ticket_events.c.at >= day_start)
-              .group_by(ticket_events.c.window_id).subquery())
-    rows = conn.execute(
-        select(latest.c.window_id, func.coalesce(users.c.display_name, users.c.username))
-        .select_from(latest).join(ticket_events, ticket_events.c.id == latest.c.id)
-        .join(users, users.c.id == ticket_events.c.user_id)).all()
-    return dict(rows)
+    return stored.last_callers(conn, hall.id, day_start)
 
 
 def _windows(conn, hall, now) -> list[dict]:
-    rows = {r.id: r for r in conn.execute(
-        select(windows.c.id, windows.c.state, windows.c.pause_reason, windows.c.state_changed_at,
-               tickets.c.number, tickets.c.service_id, tickets.c.status, tickets.c.called_at)
-        .outerjoin(tickets, tickets.c.id == windows.c.current_ticket_id)
-        .where(windows.c.hall_id == hall.id))}
-    staff = _staff_names(conn, hall, now)
+    """Every window with the screens' own ``state`` (closed / paused / idle / serving)."""
+    staff, present = _staff_names(conn, hall, now)
     result = []
-    for window in hall.windows:
-        row = rows.get(window.id)
-        serving = row is not None and row.number is not None and row.status == "called"
-        service = hall.service_by_id(row.service_id) if serving else None
+    for window, row, state, live in window_rows(conn, hall, now):
+        service = hall.service_by_id(row.service_id) if live else None
         result.append({
-            "window": window.number, "name": window.name,
-            "state": row.state if row else "closed", "reason": row.pause_reason if row else None,
+            "window": window.number, "name": window.name, "state": state,
+            "reason": row.pause_reason if row is not None and state == "paused" else None,
             "state_since_s": round((now - row.state_changed_at).total_seconds())
             if row is not None and row.state_changed_at else None,
-            "staff": staff.get(window.id),
+            "staff": staff.get(window.id), "signed_in": window.id in present,
             "current": {"number": row.number, "service": service.code,
                         "service_name": service.name,
                         "handling_s": round((now - row.called_at).total_seconds()),
-                        "max_service_min": service.max_service_min} if serving else None,
+                        "max_service_min": service.max_service_min} if live else None,
             "services": [hall.service_by_id(s).code for s in window.service_ids],
         })
     return result
@@ -95,13 +82,13 @@ def _windows(conn, hall, now) -> list[dict]:
 
 def floor(ctx, principal, hall_code: str) -> dict:
     hall = ctx.halls.get(hall_code)
-    require_hall_manager(principal, hall.id)
+    require_hall_watcher(principal, hall.id)
     now = ctx.clock()
     today = local_day(now, hall.timezone)
     with ctx.db.read() as conn:
         services = _services(ctx, conn, hall, now)
         window_list = _windows(conn, hall, now)
-        rows = reports.report_rows(ctx, conn, hall, reports._Range(hall, today, today, now),
+        rows = reports.report_rows(ctx, conn, hall, Range(hall.timezone, today, today, now),
                                    "hall")
     figures = rows[0] if rows else None
     return {

@@ -5,14 +5,12 @@ keeps the hot path free of configuration queries while another process's ``load-
 shows within seconds. Dynamic state (window paused, current ticket) is never cached here.
 """
 
-import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
+from queue_server.caching import TtlCache
 from queue_server.domain.errors import invalid_request, not_found
 from queue_server.domain.hours import parse_hours
-from queue_server.storage.models import halls, services, window_services, windows
+from queue_server.storage import halls as stored
 
 TTL_S = 5.0
 
@@ -33,6 +31,10 @@ class ServiceInfo:
     warn_waiting: int | None
     position: int
     active: bool = True
+    no_show_requeue: int = 0      # 过号顺延: places back (0 = off) …
+    no_show_requeue_max: int = 1  # … at most this many times
+    department_en: str = ""  # "" = English pages show the Chinese department
+    id_card_only: bool = False  # only a swiped card (card_ref), never a typed ID number
 
     @property
     def max_wait_s(self) -> int | None:
@@ -61,6 +63,7 @@ class HallInfo:
     _service_by_id: dict = field(default_factory=dict, repr=False)
     _window_by_number: dict = field(default_factory=dict, repr=False)
     _window_by_id: dict = field(default_factory=dict, repr=False)
+    name_en: str = ""  # "" = English pages show the Chinese name
 
     def service(self, code) -> ServiceInfo:
         if not isinstance(code, str):
@@ -89,53 +92,51 @@ class HallInfo:
 class HallDirectory:
     def __init__(self, ctx):
         self._ctx = ctx
-        self._loaded_at = 0.0
-        self._by_code: dict[str, HallInfo] = {}
-        self._by_id: dict[int, HallInfo] = {}
+        self._cache: TtlCache[tuple[dict, dict]] = TtlCache(TTL_S, max_entries=1)
 
     def invalidate(self) -> None:
-        self._loaded_at = 0.0
+        self._cache.forget()
 
     def get(self, code) -> HallInfo:
-        self._refresh()
-        hall = self._by_code.get(code)
+        hall = self._halls()[0].get(code)
         if hall is None:
             raise not_found("unknown_hall", f"no hall {code!r}")
         return hall
 
     def by_id(self, hall_id: int) -> HallInfo:
-        self._refresh()
-        return self._by_id[hall_id]
+        return self._halls()[1][hall_id]
 
     def all(self) -> list[HallInfo]:
-        self._refresh()
-        return list(self._by_code.values())
+        return list(self._halls()[0].values())
 
-    def _refresh(self) -> None:
-        if time.monotonic() - self._loaded_at < TTL_S:
-            return
-        if self._by_code and self._ctx.db.in_transaction():
-            return  # inside a use case's transaction: the loaded copy is recent enough
+    def _halls(self) -> tuple[dict, dict]:
+        """(by code, by id), loaded at most ``TTL_S`` ago."""
+        fresh = self._cache.peek("halls")
+        if fresh is not None:
+            return fresh
+        if self._ctx.db.in_transaction():
+            held = self._cache.peek("halls", stale_ok=True)
+            if held is not None:
+                return held  # inside a use case's transaction: the loaded copy is recent enough
+        return self._cache.get("halls", self._load)
+
+    def _load(self) -> tuple[dict, dict]:
         with self._ctx.db.read() as conn:
             loaded = load_halls(conn)
-        self._by_code = {h.code: h for h in loaded}
-        self._by_id = {h.id: h for h in loaded}
-        self._loaded_at = time.monotonic()
+        return {h.code: h for h in loaded}, {h.id: h for h in loaded}
 
 
 def load_halls(conn) -> list[HallInfo]:
     # Inactive services and windows stay known by id: old tickets and reports refer to them.
-    service_rows = conn.execute(
-        select(services).order_by(services.c.position, services.c.id)
-    ).mappings()
+    service_rows = stored.all_services(conn)
     services_by_hall: dict[int, list[ServiceInfo]] = {}
     for row in service_rows:
         services_by_hall.setdefault(row["hall_id"], []).append(_service_info(row))
-    links = conn.execute(select(window_services).order_by(window_services.c.position)).all()
+    links = stored.window_links(conn)
     service_ids_by_window: dict[int, list[int]] = {}
     for link in links:
         service_ids_by_window.setdefault(link.window_id, []).append(link.service_id)
-    window_rows = conn.execute(select(windows).order_by(windows.c.number)).mappings()
+    window_rows = stored.all_windows(conn)
     windows_by_hall: dict[int, list[WindowInfo]] = {}
     for row in window_rows:
         info = WindowInfo(
@@ -144,7 +145,7 @@ def load_halls(conn) -> list[HallInfo]:
         )
         windows_by_hall.setdefault(row["hall_id"], []).append(info)
     result = []
-    for row in conn.execute(select(halls).order_by(halls.c.id)).mappings():
+    for row in stored.all_halls(conn):
         all_svcs = services_by_hall.get(row["id"], [])
         all_wins = windows_by_hall.get(row["id"], [])
         svcs = tuple(s for s in all_svcs if s.active)
@@ -155,6 +156,7 @@ def load_halls(conn) -> list[HallInfo]:
                 svcs, wins,
                 {s.code: s for s in svcs}, {s.id: s for s in all_svcs},
                 {w.number: w for w in wins}, {w.id: w for w in all_wins},
+                name_en=row["name_en"] or "",
             )
         )
     return result
@@ -167,4 +169,9 @@ def _service_info(row) -> ServiceInfo:
         parse_hours(list(hours_spec)), hours_spec, row["daily_quota"], bool(row["requires_id"]),
         row["max_wait_min"], row["max_service_min"], row["warn_waiting"], row["position"],
         bool(row["active"]),
+        no_show_requeue=row["no_show_requeue"] or 0,
+        no_show_requeue_max=row["no_show_requeue_max"] if row["no_show_requeue_max"] is not None
+        else 1,
+        department_en=row["department_en"] or "",
+        id_card_only=bool(row["id_card_only"]),
     )

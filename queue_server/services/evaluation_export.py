@@ -15,18 +15,15 @@ The citizen rates anonymously at the window: the evaluator field names the chann
 the ticket, never a person (no ID number is ever exported).
 """
 
-import csv
-import io
 from datetime import timedelta
-
-from sqlalchemy import select
 
 from queue_server.domain.grades import LABELS_ZH, gbt39046_code
 from queue_server.domain.numbering import local_midnight_utc
 from queue_server.services import queues
-from queue_server.services.accounts import require_hall_manager
+from queue_server.services.accounts import require_hall_watcher
 from queue_server.services.followup import day_range
-from queue_server.storage.models import devices, evaluations, tickets, users
+from queue_server.services.spreadsheet import csv_text
+from queue_server.storage import evaluations as stored_evaluations
 
 STANDARD = "GB/T 39046-2020"
 GRADE_DIRECTION = "1 = 非常满意 (very satisfied) … 5 = 非常不满意 (very dissatisfied)"
@@ -61,21 +58,12 @@ def case_number(hall, row) -> str:
 
 def records(ctx, principal, hall_code: str, date_from=None, date_to=None) -> dict:
     hall = ctx.halls.get(hall_code)
-    require_hall_manager(principal, hall.id)
+    require_hall_watcher(principal, hall.id)
     start, end = day_range(ctx, hall, date_from, date_to)
     since = local_midnight_utc(start, hall.timezone)
     until = local_midnight_utc(end + timedelta(days=1), hall.timezone)
-    staff = users.alias("staff")
     with ctx.db.read() as conn:
-        rows = conn.execute(
-            select(evaluations, tickets.c.number, tickets.c.local_date,
-                   devices.c.name.label("device_name"), staff.c.display_name.label("staff_name"))
-            .join(tickets, tickets.c.id == evaluations.c.ticket_id)
-            .outerjoin(devices, devices.c.id == evaluations.c.device_id)
-            .outerjoin(staff, staff.c.id == evaluations.c.staff_user_id)
-            .where(evaluations.c.hall_id == hall.id, evaluations.c.created_at >= since,
-                   evaluations.c.created_at < until)
-            .order_by(evaluations.c.created_at, evaluations.c.id)).mappings().all()
+        rows = stored_evaluations.records(conn, hall.id, since, until)
     region = str(hall.options.get("region_code", ""))
     result = []
     for row in rows:
@@ -98,9 +86,7 @@ def records(ctx, principal, hall_code: str, date_from=None, date_to=None) -> dic
 
 
 def to_csv(document: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _, label in FIELDS])
-    for record in document["records"]:
-        writer.writerow([record[key] for key, _ in FIELDS])
-    return "\ufeff" + out.getvalue()  # a BOM so spreadsheet programs read UTF-8 Chinese
+    """With a BOM so spreadsheet programs read UTF-8 Chinese; a citizen's text that starts like
+    a formula is neutralised (``spreadsheet.safe_cell``)."""
+    return csv_text([[label for _, label in FIELDS]]
+                    + [[record[key] for key, _ in FIELDS] for record in document["records"]])

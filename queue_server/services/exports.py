@@ -1,14 +1,19 @@
 """Reports as spreadsheets: CSV (UTF-8 with BOM, so Excel shows the Chinese) and Excel (.xlsx).
 
 Both carry exactly the figures of ``GET …/reports`` (same keys, same rounding), under Chinese
-headers, with the hall total as the last row.
+headers, with the whole hall's figures as the last row, labelled 全厅: it is the hall's total,
+not the sum of the rows (a ticket never called has no window or staff row). The code column
+of a by-staff report is the staff number (工号), not the internal user id. In Excel, durations
+are time cells (``[h]:mm:ss``) and rates percentages; the CSV keeps plain seconds and fractions.
+Every text cell goes through ``spreadsheet.safe_cell`` (no formula runs from a cell).
 """
 
-import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from queue_server.services.spreadsheet import csv_text, safe_cell
 
 DIMENSION_HEADERS = {"hall": "大厅", "department": "部门", "service": "事项", "window": "窗口",
                      "staff": "工作人员", "hour": "时段", "day": "日期"}
@@ -20,18 +25,27 @@ COLUMNS = (
     ("bad_review_rate", "差评率"), ("evaluation_coverage", "评价覆盖率"),
     ("pause_s", "暂停时长(秒)"), ("alerts", "预警数"),
 )
-TOTAL_LABEL = "合计"
+TOTAL_LABEL = "全厅"  # the whole hall's figures (not a sum of the rows above it)
+DURATIONS = ("avg_wait_s", "p90_wait_s", "avg_handling_s", "p90_handling_s", "pause_s")
+RATES = ("satisfaction_rate", "bad_review_rate", "evaluation_coverage")
+DURATION_FORMAT = "[h]:mm:ss"
+RATE_FORMAT = "0.0%"
 
 
 def headers(by: str) -> list[str]:
-    return ["代码", DIMENSION_HEADERS[by]] + [title for _, title in COLUMNS]
+    return ["工号" if by == "staff" else "代码", DIMENSION_HEADERS[by]] + [
+        title for _, title in COLUMNS]
+
+
+def _code(report: dict, row: dict):
+    return (row.get("staff_no") or "") if report["by"] == "staff" else row["key"]
 
 
 def table(report: dict) -> list[list]:
-    """The report as rows of cells: a header row, one row per group, the total."""
+    """The report as rows of cells: a header row, one row per group, the whole hall."""
     rows = [headers(report["by"])]
     for row in report["rows"]:
-        rows.append([row["key"], row["label"]] + [row[k] for k, _ in COLUMNS])
+        rows.append([_code(report, row), row["label"]] + [row[k] for k, _ in COLUMNS])
     if report["by"] != "hall":
         rows.append([TOTAL_LABEL, report["hall_name"]] + [report["total"][k] for k, _ in COLUMNS])
     return rows
@@ -46,21 +60,40 @@ def filename(report: dict, extension: str) -> str:
 
 
 def to_csv(report: dict) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in table(report):
-        writer.writerow(["" if cell is None else cell for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_text(table(report)).encode("utf-8")
+
+
+def _xlsx_headers(by: str) -> list[str]:
+    """Excel's headers: a duration is a time cell there, so its title drops "(秒)"."""
+    return [h.replace("(秒)", "") for h in headers(by)]
+
+
+def _xlsx_row(cells: list) -> list:
+    """Durations in days (Excel's time unit), texts made safe."""
+    keys = [None, None] + [k for k, _ in COLUMNS]
+    return [value / 86400 if key in DURATIONS and value is not None else safe_cell(value)
+            for key, value in zip(keys, cells)]
+
+
+def _number_formats(sheet) -> None:
+    for index, (key, _) in enumerate(COLUMNS, start=3):
+        fmt = DURATION_FORMAT if key in DURATIONS else RATE_FORMAT if key in RATES else None
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
+                cell.number_format = fmt
 
 
 def to_xlsx(report: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "报表"
-    sheet.append([title(report)])
+    sheet.append([safe_cell(title(report))])
     sheet["A1"].font = Font(bold=True, size=14)
-    for row in table(report):
-        sheet.append(row)
+    body = table(report)
+    sheet.append(_xlsx_headers(report["by"]))
+    for row in body[1:]:
+        sheet.append(_xlsx_row(row))
+    _number_formats(sheet)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C3"
@@ -69,7 +102,7 @@ def to_xlsx(report: dict) -> bytes:
     charts = book.create_sheet("等候分布")
     charts.append(["等候时长(分钟)", "人数"])
     for bucket in report["charts"]["wait_distribution"]:
-        charts.append([bucket["minutes"], bucket["tickets"]])
+        charts.append([safe_cell(bucket["minutes"]), bucket["tickets"]])
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

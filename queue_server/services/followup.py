@@ -10,41 +10,23 @@ or ``explained``. An open case past its deadline raises one ``followup_overdue``
 when the case closes.
 """
 
-import csv
-import io
 from datetime import date, timedelta
 
-from sqlalchemy import exists, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-
 from queue_server.domain import workdays
+from queue_server.domain.alerts import Wanted
+from queue_server.domain.commands import CASE_OUTCOMES, CloseCase, RecordCallback
 from queue_server.domain.errors import DomainError, invalid_request, not_found
 from queue_server.domain.grades import BAD_GRADES, LABELS_ZH
 from queue_server.domain.numbering import local_day
-from queue_server.services import periods, queues
-from queue_server.services.accounts import require_hall_manager
-from queue_server.storage.models import (
-    alerts,
-    evaluations,
-    followup_cases,
-    rectification_entries,
-    tickets,
-    users,
-)
+from queue_server.services import followup_phone, periods, queues, spreadsheet
+from queue_server.services.accounts import require_hall_manager, require_hall_watcher
+from queue_server.storage import followups as stored
+from queue_server.storage.alerts import raise_alert
 
 OVERDUE_KIND = "followup_overdue"
 BAD_REVIEW_KIND = "bad_review"  # raised by the supervisor (services/supervisor.py)
-OUTCOMES = ("fixed", "fix_by_date", "explained")
+OUTCOMES = CASE_OUTCOMES
 OUTCOME_LABELS_ZH = {"fixed": "立即整改", "fix_by_date": "限期整改", "explained": "解释说明"}
-MAX_NOTE = 1000
-_INSERT_ALERT = {
-    "sqlite": sqlite.insert(alerts).on_conflict_do_nothing().returning(alerts.c.id),
-    "postgresql": postgresql.insert(alerts).on_conflict_do_nothing().returning(alerts.c.id),
-}
-_INSERT_CASE = {
-    "sqlite": sqlite.insert(followup_cases).on_conflict_do_nothing(),
-    "postgresql": postgresql.insert(followup_cases).on_conflict_do_nothing(),
-}
 
 
 def case_number(hall, row) -> str:
@@ -59,34 +41,28 @@ def _subject(case_id: int) -> str:
 def sync_cases(conn, hall) -> int:
     """Open a case for every bad review of the hall that has none; returns how many."""
     days, calendar = workdays.followup_rules(hall.options)
-    has_case = exists().where(followup_cases.c.evaluation_id == evaluations.c.id)
-    rows = conn.execute(select(evaluations).where(
-        evaluations.c.hall_id == hall.id, evaluations.c.grade.in_(BAD_GRADES), ~has_case)
-    ).mappings().all()
+    rows = stored.reviews_without_case(conn, hall.id, BAD_GRADES)
     for row in rows:
         opened_day = local_day(row["created_at"], hall.timezone)
-        conn.execute(_INSERT_CASE[conn.dialect.name].values(
+        stored.open_case(conn, dict(
             hall_id=hall.id, evaluation_id=row["id"], ticket_id=row["ticket_id"],
             service_id=row["service_id"], window_id=row["window_id"],
             staff_user_id=row["staff_user_id"], grade=row["grade"], status="open",
             opened_at=row["created_at"],
-            deadline=workdays.add_working_days(opened_day, days, calendar)))
+            deadline=workdays.add_working_days(calendar, opened_day, days)))
     return len(rows)
 
 
 def raise_overdue(conn, hall, now) -> list[int]:
     """One open ``followup_overdue`` alert per open case past its deadline; the new alert ids."""
     today = local_day(now, hall.timezone)
-    rows = conn.execute(select(followup_cases).where(
-        followup_cases.c.hall_id == hall.id, followup_cases.c.status == "open",
-        followup_cases.c.deadline < today)).mappings().all()
     raised = []
-    for row in rows:
-        alert_id = conn.execute(_INSERT_ALERT[conn.dialect.name], dict(
-            hall_id=hall.id, kind=OVERDUE_KIND, subject=_subject(row["id"]), level="red",
-            ticket_id=row["ticket_id"], window_id=row["window_id"], service_id=row["service_id"],
-            raised_at=now, data={"case": row["id"], "case_number": case_number(hall, row),
-                                 "deadline": row["deadline"].isoformat()})).scalar()
+    for row in stored.overdue_cases(conn, hall.id, today):
+        alert_id = raise_alert(conn, hall.id, Wanted(
+            OVERDUE_KIND, _subject(row["id"]), "red", ticket_id=row["ticket_id"],
+            window_id=row["window_id"], service_id=row["service_id"],
+            data={"case": row["id"], "case_number": case_number(hall, row),
+                  "deadline": row["deadline"].isoformat()}), now)
         if alert_id is not None:
             raised.append(alert_id)
     return raised
@@ -110,22 +86,6 @@ def run_once(ctx, now=None) -> list[int]:
 
 # ---- reading -------------------------------------------------------------------------------
 
-def _case_rows(conn, where):
-    staff = users.alias("staff")
-    return conn.execute(
-        select(followup_cases, tickets.c.number, evaluations.c.comment,
-               evaluations.c.channel, staff.c.display_name.label("staff_name"),
-               rectification_entries.c.measure, rectification_entries.c.responsible,
-               rectification_entries.c.due_date)
-        .join(tickets, tickets.c.id == followup_cases.c.ticket_id)
-        .join(evaluations, evaluations.c.id == followup_cases.c.evaluation_id)
-        .outerjoin(staff, staff.c.id == followup_cases.c.staff_user_id)
-        .outerjoin(rectification_entries,
-                   rectification_entries.c.case_id == followup_cases.c.id)
-        .where(*where).order_by(followup_cases.c.deadline, followup_cases.c.id)
-    ).mappings().all()
-
-
 def case_view(hall, row, today: date) -> dict:
     _, calendar = workdays.followup_rules(hall.options)
     service = hall.service_by_id(row["service_id"])
@@ -137,6 +97,7 @@ def case_view(hall, row, today: date) -> dict:
         "department": service.department, "window": window.number if window else None,
         "staff": row["staff_name"], "grade": row["grade"], "grade_label": LABELS_ZH[row["grade"]],
         "comment": row["comment"], "channel": row["channel"],
+        "phone": followup_phone.mask(row["citizen_phone"]),  # whole only on request
         "opened_at": queues.local_iso(row["opened_at"], hall),
         "deadline": row["deadline"].isoformat(),
         "working_days_left": workdays.working_days_left(today, row["deadline"], calendar)
@@ -155,30 +116,24 @@ def case_view(hall, row, today: date) -> dict:
 
 def list_cases(ctx, principal, hall_code: str, status: str | None = None) -> list[dict]:
     hall = ctx.halls.get(hall_code)
-    require_hall_manager(principal, hall.id)
-    if status not in (None, "", "open", "closed", "overdue"):
+    require_hall_watcher(principal, hall.id)
+    if status not in (None, "open", "closed", "overdue"):
         raise invalid_request("status must be open, closed or overdue")
     now = ctx.clock()
     check_hall(ctx, hall, now)
     today = local_day(now, hall.timezone)
-    where = [followup_cases.c.hall_id == hall.id]
-    if status in ("open", "overdue"):
-        where.append(followup_cases.c.status == "open")
-    if status == "overdue":
-        where.append(followup_cases.c.deadline < today)
-    if status == "closed":
-        where.append(followup_cases.c.status == "closed")
     with ctx.db.read() as conn:
-        return [case_view(hall, row, today) for row in _case_rows(conn, where)]
+        rows = stored.case_views(conn, hall.id, status="open" if status == "overdue" else status,
+                                 deadline_before=today if status == "overdue" else None)
+    return [case_view(hall, row, today) for row in rows]
 
 
 def get_case(ctx, principal, hall_code: str, case_id: int) -> dict:
     hall = ctx.halls.get(hall_code)
-    require_hall_manager(principal, hall.id)
+    require_hall_watcher(principal, hall.id)
     check_hall(ctx, hall)
     with ctx.db.read() as conn:
-        rows = _case_rows(conn, [followup_cases.c.hall_id == hall.id,
-                                 followup_cases.c.id == case_id])
+        rows = stored.case_views(conn, hall.id, case_id)
     if not rows:
         raise not_found("unknown_case", f"no follow-up case {case_id} in this hall")
     return case_view(hall, rows[0], local_day(ctx.clock(), hall.timezone))
@@ -186,90 +141,56 @@ def get_case(ctx, principal, hall_code: str, case_id: int) -> dict:
 
 # ---- the manager's work --------------------------------------------------------------------
 
-def _note(body: dict, name: str, required: bool = True) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_NOTE:
-        raise invalid_request(f"{name} must be a non-empty text of at most {MAX_NOTE} characters")
-    return value.strip()
-
-
 def _open_case(conn, hall, case_id: int):
-    row = conn.execute(select(followup_cases).where(
-        followup_cases.c.hall_id == hall.id, followup_cases.c.id == case_id)).mappings().first()
+    row = stored.case(conn, hall.id, case_id)
     if row is None:
         raise not_found("unknown_case", f"no follow-up case {case_id} in this hall")
     if row["status"] != "open":
-        raise DomainError("case_closed", "this follow-up case is closed", 409)
+        raise DomainError("case_closed", "this follow-up case is closed")
     return row
 
 
-def record_callback(ctx, principal, hall_code: str, case_id: int, body: dict) -> dict:
+def record_callback(ctx, principal, hall_code: str, case_id: int,
+                    command: RecordCallback) -> dict:
     """The call-back to the citizen (回访核实): what was learnt. Recorded again, it replaces."""
     hall = ctx.halls.get(hall_code)
     require_hall_manager(principal, hall.id)
-    note = _note(body, "note")
+    note = command.note
     check_hall(ctx, hall)
     with ctx.db.write() as conn:
         _open_case(conn, hall, case_id)
-        conn.execute(update(followup_cases).where(followup_cases.c.id == case_id).values(
-            callback_at=ctx.clock(), callback_by=principal.user_id, callback_note=note))
+        stored.update_case(conn, case_id, callback_at=ctx.clock(), callback_by=principal.user_id,
+                           callback_note=note)
     return get_case(ctx, principal, hall_code, case_id)
 
 
-def _fix_by(body: dict, today: date) -> date:
-    value = body.get("fix_by")
-    try:
-        day = date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise invalid_request("fix_by must be a date (YYYY-MM-DD) for outcome fix_by_date")
-    if day < today:
-        raise invalid_request("fix_by must not be in the past")
-    return day
-
-
-def close_case(ctx, principal, hall_code: str, case_id: int, body: dict) -> dict:
+def close_case(ctx, principal, hall_code: str, case_id: int, command: CloseCase) -> dict:
     """Close with an outcome; ``fix_by_date`` needs ``fix_by`` and ``measure`` and writes the
     rectification ledger entry. The call-back must have been recorded first."""
     hall = ctx.halls.get(hall_code)
     require_hall_manager(principal, hall.id)
-    outcome = body.get("outcome")
-    if outcome not in OUTCOMES:
-        raise invalid_request("outcome must be one of: " + ", ".join(OUTCOMES))
-    note = _note(body, "note")
+    outcome, note = command.outcome, command.note
+    due, measure, responsible = command.fix_by, command.measure, command.responsible
     now = ctx.clock()
-    today = local_day(now, hall.timezone)
-    if outcome == "fix_by_date":
-        due, measure = _fix_by(body, today), _note(body, "measure")
-        responsible = body.get("responsible") or ""
-        if not isinstance(responsible, str) or len(responsible) > 100:
-            raise invalid_request("responsible must be a name of at most 100 characters")
+    if due is not None and due < local_day(now, hall.timezone):
+        raise invalid_request("fix_by must not be in the past")
     check_hall(ctx, hall, now)
     with ctx.db.write() as conn:
         row = _open_case(conn, hall, case_id)
         if row["callback_at"] is None:
-            raise DomainError("callback_required", "record the call-back (回访) before closing",
-                              409)
+            raise DomainError("callback_required", "record the call-back (回访) before closing")
         if outcome == "fix_by_date":
-            conn.execute(insert(rectification_entries).values(
+            stored.add_ledger_entry(conn, dict(
                 hall_id=hall.id, case_id=case_id, measure=measure, responsible=responsible,
                 due_date=due, created_at=now, created_by=principal.user_id))
-        conn.execute(update(followup_cases).where(followup_cases.c.id == case_id).values(
-            status="closed", outcome=outcome, outcome_note=note, closed_at=now,
-            closed_by=principal.user_id))
-        conn.execute(update(alerts).where(
-            alerts.c.hall_id == hall.id, alerts.c.kind == OVERDUE_KIND,
-            alerts.c.subject == _subject(case_id), alerts.c.cleared_at.is_(None)
-        ).values(cleared_at=now))
+        stored.update_case(conn, case_id, status="closed", outcome=outcome, outcome_note=note,
+                           closed_at=now, closed_by=principal.user_id)
+        followup_phone.purge(conn, case_id)  # the call-back is done: the number goes
+        stored.clear_alerts(conn, hall.id, OVERDUE_KIND, now, subject=_subject(case_id))
         # The supervisor's bad-review alert (差评预警) of this ticket: its follow-up is done.
-        conn.execute(update(alerts).where(
-            alerts.c.hall_id == hall.id, alerts.c.kind == BAD_REVIEW_KIND,
-            alerts.c.ticket_id == row["ticket_id"], alerts.c.cleared_at.is_(None)
-        ).values(cleared_at=now, acknowledged_at=now, acknowledged_by=principal.user_id,
-                 ack_note=f"{OUTCOME_LABELS_ZH[outcome]}：{note}"[:500]))
+        stored.clear_alerts(conn, hall.id, BAD_REVIEW_KIND, now, ticket_id=row["ticket_id"],
+                            acknowledged_at=now, acknowledged_by=principal.user_id,
+                            ack_note=f"{OUTCOME_LABELS_ZH[outcome]}：{note}"[:500])
     return get_case(ctx, principal, hall_code, case_id)
 
 
@@ -279,6 +200,7 @@ LEDGER_COLUMNS = [
     ("case_number", "案件编号"), ("status", "状态"), ("opened_at", "差评时间"),
     ("ticket", "票号"), ("service_name", "事项"), ("department", "部门"), ("window", "窗口"),
     ("staff", "工作人员"), ("grade_label", "评价等级"), ("comment", "评价内容"),
+    ("phone", "回访电话"),
     ("deadline", "整改时限"), ("callback_at", "回访时间"), ("callback_note", "回访情况"),
     ("outcome_label", "处理结果"), ("outcome_note", "处理说明"), ("measure", "整改措施"),
     ("responsible", "责任人"), ("due_date", "整改期限"), ("closed_at", "办结时间"),
@@ -296,7 +218,7 @@ def day_range(ctx, hall, date_from, date_to) -> tuple[date, date]:
 def ledger(ctx, principal, hall_code: str, date_from=None, date_to=None) -> list[dict]:
     """Every case opened in the range (local days), as ledger rows."""
     hall = ctx.halls.get(hall_code)
-    require_hall_manager(principal, hall.id)
+    require_hall_watcher(principal, hall.id)
     start, end = day_range(ctx, hall, date_from, date_to)
     rows = [case for case in list_cases(ctx, principal, hall_code)
             if start.isoformat() <= case["opened_at"][:10] <= end.isoformat()]
@@ -308,17 +230,17 @@ def ledger(ctx, principal, hall_code: str, date_from=None, date_to=None) -> list
 
 
 def ledger_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _, label in LEDGER_COLUMNS])
+    """The ledger as CSV: times in the hall's local time (YYYY-MM-DD HH:MM:SS), texts safe
+    from formula injection (``spreadsheet``)."""
+    lines = [[label for _, label in LEDGER_COLUMNS]]
     for row in rows:
         values = []
         for key, _ in LEDGER_COLUMNS:
-            value = row.get(key)
+            value = spreadsheet.local_time(row.get(key))
             if key == "status":
                 value = "已办结" if value == "closed" else "处理中"
             elif key == "overdue":
                 value = "是" if value else "否"
-            values.append("" if value is None else value)
-        writer.writerow(values)
-    return "\ufeff" + out.getvalue()  # a BOM so spreadsheet programs read UTF-8 Chinese
+            values.append(value)
+        lines.append(values)
+    return spreadsheet.csv_text(lines)

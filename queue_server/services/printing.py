@@ -9,29 +9,21 @@ as printed or failed with one conditional UPDATE (``record_result``): a repeated
 changes nothing, so a job is settled exactly once.
 """
 
-from sqlalchemy import insert, select, update
-
-from queue_server.domain.errors import DomainError, invalid_request
-from queue_server.services import queues
-from queue_server.storage.models import print_jobs, tickets
+from queue_server.domain.commands import PRINT_FAULTS, PrintResult
+from queue_server.domain.errors import DomainError
+from queue_server.services import estimates, queues
+from queue_server.storage import print_jobs as stored
 
 # Printer states an agent may report (hardware.printer.PrinterStatus values, plus "error").
 PRINTER_STATES = ("ok", "paper_low", "paper_out", "offline", "unknown", "error")
-FAULTS = ("paper_out", "offline", "unknown", "error")  # and "expired", set by the server
-
-_INSERT_JOB = insert(print_jobs).returning(print_jobs.c.id)
-_JOB_COLUMNS = (print_jobs.c.id.label("job_id"), print_jobs.c.device_id,
-                print_jobs.c.status.label("job_status"), tickets)
+FAULTS = PRINT_FAULTS
 
 
 def queue_job(conn, ticket_id: int, principal, now) -> int | None:
     """Queue the ticket for printing when a kiosk issued it; returns the job id (or None)."""
     if principal is None or not principal.is_device("kiosk"):
         return None
-    return conn.execute(_INSERT_JOB, dict(
-        ticket_id=ticket_id, hall_id=principal.hall_id, device_id=principal.device_id,
-        status="queued", fault=None, created_at=now, finished_at=None,
-    )).scalar_one()
+    return stored.add(conn, ticket_id, principal.hall_id, principal.device_id, now)
 
 
 def payload_from_view(ctx, hall, job_id: int, view: dict) -> dict:
@@ -44,6 +36,7 @@ def payload_from_view(ctx, hall, job_id: int, view: dict) -> dict:
         "hall_name": hall.name, "timezone": hall.timezone,
         "waiting_ahead": view["waiting_ahead"], "estimated_wait_s": view["estimated_wait_s"],
         "issued_at": view["issued_at"], "priority": view["priority"] == "priority",
+        "booked": bool(view.get("booked")),
         "track_token": view["track_token"],
         "tracking_url": f"{base}/track/{view['track_token']}" if base else None,
     }
@@ -54,13 +47,12 @@ def _payload(ctx, conn, hall, row) -> dict:
     ahead = estimate = 0
     if row["status"] == "waiting":
         ahead = queues.waiting_ahead(conn, row)
-        estimate = queues.estimate_for(ctx, conn, hall, service, ahead,
-                                       queues.open_window_ids(conn, hall))
+        estimate = estimates.ticket_wait_s(ctx, conn, hall, row)
     view = {"id": row["id"], "number": row["number"], "service": service.code,
             "service_name": service.name, "waiting_ahead": ahead, "estimated_wait_s": estimate,
             "issued_at": queues.local_iso(row["issued_at"], hall),
             "priority": "priority" if row["priority"] else "normal",
-            "track_token": row["track_token"]}
+            "booked": bool(row.get("booked")), "track_token": row["track_token"]}
     return payload_from_view(ctx, hall, row["job_id"], view)
 
 
@@ -69,11 +61,7 @@ def queued_jobs(ctx, device_id: int) -> list[dict]:
     catch-up. A job whose ticket was called, finished or left from an earlier day is settled as
     failed ("expired") instead: a ticket printed after its turn would only mislead."""
     with ctx.db.write() as conn:
-        rows = conn.execute(
-            select(*_JOB_COLUMNS).join(tickets, tickets.c.id == print_jobs.c.ticket_id)
-            .where(print_jobs.c.device_id == device_id, print_jobs.c.status == "queued")
-            .order_by(print_jobs.c.id)
-        ).mappings().all()
+        rows = stored.queued_of_device(conn, device_id)
         live, expired = [], []
         for row in rows:
             hall = ctx.halls.by_id(row["hall_id"])
@@ -81,42 +69,18 @@ def queued_jobs(ctx, device_id: int) -> list[dict]:
                 row["local_date"] == queues.today(ctx, hall)
             (live if still_waiting else expired).append((hall, row))
         if expired:
-            conn.execute(update(print_jobs)
-                         .where(print_jobs.c.id.in_([r["job_id"] for _, r in expired]),
-                                print_jobs.c.status == "queued")
-                         .values(status="failed", fault="expired", finished_at=ctx.clock()))
+            stored.expire(conn, [r["job_id"] for _, r in expired], ctx.clock())
         return [_payload(ctx, conn, hall, row) for hall, row in live]
 
 
-def _parse_result(body) -> tuple[int, bool, str | None]:
-    if not isinstance(body, dict):
-        raise invalid_request("a print result is an object {job, ok, fault?}")
-    job, ok, fault = body.get("job"), body.get("ok"), body.get("fault")
-    if isinstance(job, bool) or not isinstance(job, int) or not isinstance(ok, bool):
-        raise invalid_request("job must be a job id and ok true or false")
-    if ok:
-        return job, True, None
-    return job, False, fault if fault in FAULTS else "error"
-
-
-def record_result(ctx, principal, body) -> dict:
+def record_result(ctx, principal, result: PrintResult) -> dict:
     """Settle a job as printed or failed; only the first answer counts (``changed``)."""
-    job_id, ok, fault = _parse_result(body)
+    job_id, ok, fault = result.job, result.ok, result.fault
     with ctx.db.write() as conn:
-        changed = conn.execute(
-            update(print_jobs)
-            .where(print_jobs.c.id == job_id, print_jobs.c.device_id == principal.device_id,
-                   print_jobs.c.status == "queued")
-            .values(status="printed" if ok else "failed", fault=fault, finished_at=ctx.clock())
-        ).rowcount == 1
-        row = conn.execute(
-            select(print_jobs.c.status, print_jobs.c.fault, print_jobs.c.ticket_id,
-                   print_jobs.c.device_id, tickets.c.number)
-            .join(tickets, tickets.c.id == print_jobs.c.ticket_id)
-            .where(print_jobs.c.id == job_id)
-        ).mappings().first()
+        changed = stored.settle(conn, job_id, principal.device_id, ok, fault, ctx.clock())
+        row = stored.job(conn, job_id)
     if row is None or row["device_id"] != principal.device_id:
-        raise DomainError("unknown_job", "no such print job for this kiosk", 404)
+        raise DomainError("unknown_job", "no such print job for this kiosk")
     return {"job": job_id, "ticket": row["ticket_id"], "number": row["number"],
             "status": row["status"], "ok": row["status"] == "printed", "fault": row["fault"],
             "changed": changed}
@@ -125,5 +89,4 @@ def record_result(ctx, principal, body) -> dict:
 def job_status(ctx, ticket_id: int) -> str | None:
     """The print job's status of a ticket (None: no job, the ticket was not issued by a kiosk)."""
     with ctx.db.read() as conn:
-        return conn.execute(select(print_jobs.c.status)
-                            .where(print_jobs.c.ticket_id == ticket_id)).scalar()
+        return stored.status_of_ticket(conn, ticket_id)

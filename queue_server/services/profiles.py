@@ -16,11 +16,10 @@ import io
 import re
 import secrets
 
-from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from queue_server.domain.errors import DomainError, invalid_request
-from queue_server.storage.models import user_photos, users
+from queue_server.storage import users as stored
 
 MAX_PHOTO_BYTES = 512 * 1024
 MAX_PHOTO_SIDE = 4096
@@ -76,18 +75,18 @@ def check_staff_no(value) -> str | None:
 
 def store_photo(conn, user_id: int, data: bytes | None, now) -> str | None:
     """Replace (or with ``None`` remove) a user's photo in the caller's transaction; its key."""
-    conn.execute(delete(user_photos).where(user_photos.c.user_id == user_id))
     if data is None:
+        stored.replace_photo(conn, user_id, None)
         return None
     content_type = check_photo(data)
     key = secrets.token_urlsafe(18)
-    conn.execute(insert(user_photos).values(user_id=user_id, key=key, content_type=content_type,
-                                            data=bytes(data), updated_at=now))
+    stored.replace_photo(conn, user_id, dict(key=key, content_type=content_type,
+                                             data=bytes(data), updated_at=now))
     return key
 
 
 def staff_no_taken() -> DomainError:
-    return DomainError("staff_no_taken", "another user of this hall has this staff number", 409)
+    return DomainError("staff_no_taken", "another user of this hall has this staff number")
 
 
 def set_profile(ctx, username: str, **changes) -> dict:
@@ -105,11 +104,11 @@ def set_profile(ctx, username: str, **changes) -> dict:
         check_photo(changes["photo"])  # before anything is written
     try:
         with ctx.db.write() as conn:
-            user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
+            user_id = stored.user_id(conn, username)
             if user_id is None:
-                raise DomainError("unknown_user", f"no user {username}", 404)
+                raise DomainError("unknown_user", f"no user {username}")
             if values:
-                conn.execute(update(users).where(users.c.id == user_id).values(**values))
+                stored.update_user(conn, user_id, **values)
             if "photo" in changes:
                 store_photo(conn, user_id, changes["photo"], ctx.clock())
     except IntegrityError:
@@ -119,13 +118,9 @@ def set_profile(ctx, username: str, **changes) -> dict:
 
 def profile(ctx, username: str) -> dict:
     with ctx.db.read() as conn:
-        row = conn.execute(
-            select(users.c.username, users.c.display_name, users.c.staff_no, users.c.hall_id,
-                   user_photos.c.key, user_photos.c.content_type)
-            .outerjoin(user_photos, user_photos.c.user_id == users.c.id)
-            .where(users.c.username == username)).mappings().first()
+        row = stored.profile(conn, username)
     if row is None:
-        raise DomainError("unknown_user", f"no user {username}", 404)
+        raise DomainError("unknown_user", f"no user {username}")
     return {"user": row["username"], "name": row["display_name"] or row["username"],
             "staff_no": row["staff_no"], "photo": row["content_type"],
             "photo_key": row["key"]}
@@ -139,10 +134,7 @@ def photo(ctx, hall_code: str, key: str) -> tuple[bytes, str]:
     """The photo behind a key, if its owner works in the hall: ``(bytes, content type)``."""
     hall = ctx.halls.get(hall_code)
     with ctx.db.read() as conn:
-        row = conn.execute(
-            select(user_photos.c.data, user_photos.c.content_type)
-            .join(users, users.c.id == user_photos.c.user_id)
-            .where(user_photos.c.key == key, users.c.hall_id == hall.id)).first()
+        row = stored.hall_photo(conn, key, hall.id)
     if row is None:
-        raise DomainError("unknown_photo", "no such staff photo", 404)
+        raise DomainError("unknown_photo", "no such staff photo")
     return bytes(row.data), row.content_type

@@ -1,18 +1,20 @@
 """Reading the queues: people waiting, people ahead of a ticket, wait estimates, ticket views.
 
-Counts run on the ``ix_tickets_queue`` index (service, status, day, priority, time), so they cost
-an index range scan rather than a table scan however long the day's history grows.
+The SQL lives in ``storage.tickets`` (counts on the ``ix_tickets_queue`` index); this module adds
+the brief caches and the shapes the kiosks, screens and counters read.
 """
 
-import time
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select
-
+from queue_server.caching import ttl_cache
 from queue_server.domain.estimate import estimate_wait_s
 from queue_server.domain.hours import is_open, quota_left
 from queue_server.domain.numbering import local_day
-from queue_server.storage.models import daily_counters, tickets, windows
+from queue_server.services import estimates
+from queue_server.storage import counter as stored_counter
+from queue_server.storage import tickets as stored
+from queue_server.storage import windows as stored_windows
 
 HANDLING_SAMPLES = 20
 HANDLING_CACHE_S = 30.0
@@ -22,34 +24,36 @@ def today(ctx, hall, now: datetime | None = None):
     return local_day(now or ctx.clock(), hall.timezone)
 
 
-_WAITING = select(func.count()).select_from(tickets).where(
-    tickets.c.service_id == bindparam("service_id"), tickets.c.status == "waiting",
-    tickets.c.local_date == bindparam("day"))
-_WAITING_PRIORITY = _WAITING.where(tickets.c.priority.is_(True))
+@dataclass
+class QueueReading:
+    """One read of a hall's waiting tickets today, in the shapes its watchers need: the
+    screens' counts per service (``services_summary``) and the counters' queues with their
+    oldest ticket (``counter.hall_queues``). The publisher reads it once per coalesced push."""
+    day: object
+    waiting: dict[int, int] = field(default_factory=dict)  # service id -> all waiting
+    untargeted: dict[int, tuple] = field(default_factory=dict)  # service id -> (n, oldest)
+    targeted: dict[int, tuple] = field(default_factory=dict)  # window id -> (n, oldest)
 
 
-def waiting_count(conn, service_id: int, day, priority_only: bool = False) -> int:
-    stmt = _WAITING_PRIORITY if priority_only else _WAITING
-    return conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
+def read_queues(conn, hall, day) -> QueueReading:
+    reading = QueueReading(day)
+    for service_id, window_id, count, oldest in stored_counter.waiting_groups(conn, hall.id, day):
+        reading.waiting[service_id] = reading.waiting.get(service_id, 0) + count
+        group = reading.untargeted if window_id is None else reading.targeted
+        key = service_id if window_id is None else window_id
+        if key in group:  # tickets sent to one window from several services
+            n, first = group[key]
+            count, oldest = n + count, min(first, oldest)
+        group[key] = (count, oldest)
+    return reading
 
 
 def waiting_counts(conn, hall, day) -> dict[int, int]:
-    rows = conn.execute(
-        select(tickets.c.service_id, func.count())
-        .where(tickets.c.hall_id == hall.id, tickets.c.status == "waiting",
-               tickets.c.local_date == day)
-        .group_by(tickets.c.service_id)
-    ).all()
-    return dict(rows)
+    return stored.waiting_counts(conn, hall.id, day)
 
 
 def issued_counts(conn, hall, day) -> dict[int, int]:
-    ids = [s.id for s in hall.services]
-    rows = conn.execute(
-        select(daily_counters.c.service_id, daily_counters.c.value)
-        .where(daily_counters.c.service_id.in_(ids), daily_counters.c.local_date == day)
-    ).all()
-    return dict(rows)
+    return stored.issued_counts(conn, [s.id for s in hall.services], day)
 
 
 def waiting_ahead(conn, ticket, newest: bool = False) -> int:
@@ -59,29 +63,13 @@ def waiting_ahead(conn, ticket, newest: bool = False) -> int:
     for a priority ticket) but itself: a cheaper count on the queue index.
     """
     if newest:
-        return waiting_count(conn, ticket["service_id"], ticket["local_date"],
-                             ticket["priority"]) - 1
-    earlier = or_(
-        tickets.c.queued_at < ticket["queued_at"],
-        and_(tickets.c.queued_at == ticket["queued_at"], tickets.c.id < ticket["id"]),
-    )
-    ahead = or_(tickets.c.priority.is_(True), earlier) if not ticket["priority"] else and_(
-        tickets.c.priority.is_(True), earlier
-    )
-    return conn.execute(
-        select(func.count()).select_from(tickets).where(
-            tickets.c.service_id == ticket["service_id"], tickets.c.status == "waiting",
-            tickets.c.local_date == ticket["local_date"], tickets.c.id != ticket["id"], ahead,
-        )
-    ).scalar_one()
-
-
-_OPEN_WINDOWS = select(windows.c.id).where(windows.c.hall_id == bindparam("hall_id"),
-                                           windows.c.state == "open")
+        return stored.waiting_count(conn, ticket["service_id"], ticket["local_date"],
+                                    ticket["priority"]) - 1
+    return stored.waiting_ahead(conn, ticket)
 
 
 def open_window_ids(conn, hall) -> set[int]:
-    return set(conn.execute(_OPEN_WINDOWS, {"hall_id": hall.id}).scalars())
+    return stored_windows.open_window_ids(conn, hall.id)
 
 
 OPEN_WINDOWS_CACHE_S = 1.0
@@ -90,49 +78,34 @@ OPEN_WINDOWS_CACHE_S = 1.0
 def recent_open_window_ids(ctx, conn, hall) -> set[int]:
     """``open_window_ids`` at most a second old: enough for a wait estimate, and one query
     less on every ticket issued."""
-    cache = ctx.caches.setdefault("open_windows", {})
-    hit = cache.get(hall.id)
-    if hit is not None and time.monotonic() - hit[1] < OPEN_WINDOWS_CACHE_S:
-        return hit[0]
-    ids = open_window_ids(conn, hall)
-    cache[hall.id] = (ids, time.monotonic())
-    return ids
+    cache = ttl_cache(ctx, "open_windows", OPEN_WINDOWS_CACHE_S)
+    return cache.get(hall.id, lambda: open_window_ids(conn, hall))
 
 
 def recent_handling_s(ctx, conn, service_id: int) -> list[float]:
     """Handling times (finish − call) of the service's latest finished tickets, cached briefly."""
-    cache = ctx.caches.setdefault("handling", {})
-    hit = cache.get(service_id)
-    if hit is not None and time.monotonic() - hit[1] < HANDLING_CACHE_S:
-        return hit[0]
-    rows = conn.execute(
-        select(tickets.c.called_at, tickets.c.finished_at)
-        .where(tickets.c.service_id == service_id, tickets.c.finished_at.is_not(None),
-               tickets.c.status == "done")
-        .order_by(tickets.c.finished_at.desc())
-        .limit(HANDLING_SAMPLES)
-    ).all()
-    samples = [(f - c).total_seconds() for c, f in rows if c is not None]
-    cache[service_id] = (samples, time.monotonic())
-    return samples
+    def load() -> list[float]:
+        rows = stored.latest_handling(conn, service_id, HANDLING_SAMPLES)
+        return [(f - c).total_seconds() for c, f in rows if c is not None]
+
+    return ttl_cache(ctx, "handling", HANDLING_CACHE_S).get(service_id, load)
 
 
-def estimate_for(ctx, conn, hall, service, ahead: int, open_ids: set[int]) -> int:
-    serving_open = sum(1 for w in hall.windows_serving(service.id) if w.id in open_ids)
-    return estimate_wait_s(
-        ahead, recent_handling_s(ctx, conn, service.id), serving_open,
-        float(service.max_service_min * 30) if service.max_service_min else
-        ctx.settings.default_handling_s,
-    )
+def naive_estimate(ctx, conn, service, ahead: int, serving_open: int) -> int:
+    """The naive formula (``domain.estimate.estimate_wait_s``): the fallback when no window
+    serves the service, and the simulator's yardstick."""
+    return estimate_wait_s(ahead, recent_handling_s(ctx, conn, service.id), serving_open,
+                           estimates.default_handling_s(ctx, service))
 
 
-def services_summary(ctx, conn, hall) -> list[dict]:
+def services_summary(ctx, conn, hall, reading: QueueReading | None = None) -> list[dict]:
     """Per service: waiting, estimate, open now, quota left — for kiosks and screens."""
     now = ctx.clock()
     day = local_day(now, hall.timezone)
-    waiting = waiting_counts(conn, hall, day)
+    if reading is None or reading.day != day:
+        reading = read_queues(conn, hall, day)
+    waiting = reading.waiting
     issued = issued_counts(conn, hall, day)
-    open_ids = open_window_ids(conn, hall)
     result = []
     for service in hall.services:
         count = waiting.get(service.id, 0)
@@ -144,10 +117,12 @@ def services_summary(ctx, conn, hall) -> list[dict]:
             closed_reason = "quota"
         result.append({
             "code": service.code, "name": service.name, "name_en": service.name_en,
-            "department": service.department, "waiting": count,
-            "estimated_wait_s": estimate_for(ctx, conn, hall, service, count, open_ids),
+            "department": service.department, "department_en": service.department_en,
+            "waiting": count,
+            "estimated_wait_s": estimates.new_ticket_wait_s(ctx, conn, hall, service, False),
             "open": closed_reason is None, "closed_reason": closed_reason,
             "quota_left": left, "requires_id": service.requires_id,
+            "id_card_only": service.id_card_only,
             "hours": list(service.hours_spec),
         })
     return result
@@ -175,7 +150,14 @@ def ticket_view(hall, row, **extra) -> dict:
         "window": window.number if window else None,
         "window_name": window.name if window else None,
         "recall_count": row["recall_count"],
+        "requeued_count": row.get("requeued_count") or 0,  # 过号顺延 so far
         "real_name": row["id_hash"] is not None,
+        "booked": bool(row.get("booked")),  # checked in from a booking (预约)
     }
     view.update(extra)
     return view
+
+
+def waiting_by_hall(conn) -> dict[str, int]:
+    """Tickets waiting now, by hall code (the monitoring endpoint's queue lengths)."""
+    return stored.waiting_by_hall(conn)

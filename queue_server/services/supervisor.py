@@ -11,28 +11,31 @@ agent's printer faults) and ``device_seen`` (a device's socket connect or heartb
 """
 
 import logging
-import time
-from datetime import timedelta
+from datetime import time, timedelta
 
-from sqlalchemy import bindparam, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-
+from queue_server.caching import ttl_cache
 from queue_server.domain import alerts as rules
-from queue_server.domain.errors import DomainError, invalid_request, not_found
+from queue_server.domain.bookings import slot_utc
+from queue_server.domain.commands import AcknowledgeAlert
+from queue_server.domain.errors import DomainError, not_found
 from queue_server.domain.grades import BAD_GRADES
-from queue_server.domain.hours import is_open
+from queue_server.domain.hours import open_since, parse_hours
 from queue_server.domain.numbering import local_day
-from queue_server.services import queues
-from queue_server.services.accounts import require_hall_manager
-from queue_server.storage.models import alerts, devices, evaluations, tickets, windows
+from queue_server.services import cases, queues
+from queue_server.services.accounts import require_hall_manager, require_hall_watcher
+from queue_server.storage import alerts as stored
+from queue_server.storage import bookings as stored_bookings
+from queue_server.storage import devices as stored_devices
+from queue_server.storage import sessions
+from queue_server.storage import tickets as stored_tickets
 
 log = logging.getLogger(__name__)
 PUSH_KEY = "supervision_push"
+# When this process began supervising: a window's 空岗 grace also counts from then, since a
+# server that just started (the morning start, the demo) cannot know who was expected before.
+STARTED_KEY = "supervision_started_at"
 HEARTBEAT_EVERY_S = 60.0
 REVIEW_LOOKBACK = timedelta(days=1)
-_INSERT = {"sqlite": sqlite.insert(alerts).on_conflict_do_nothing().returning(alerts.c.id),
-           "postgresql": postgresql.insert(alerts).on_conflict_do_nothing()
-           .returning(alerts.c.id)}
 
 
 def set_pusher(ctx, push) -> None:
@@ -61,104 +64,102 @@ def _waiting_facts(conn, hall, limits, services, now) -> list:
             continue
         # Only tickets already near the limit (a second's margin; the rule decides exactly).
         before = now - timedelta(seconds=service.max_wait_s * limits.warn_ratio - 1)
-        rows = conn.execute(select(tickets.c.id, tickets.c.number, tickets.c.queued_at).where(
-            tickets.c.service_id == service.id, tickets.c.status == "waiting",
-            tickets.c.local_date == day, tickets.c.queued_at <= before))
+        rows = stored.waiting_since(conn, service.id, day, before)
         facts += [rules.TicketFact(r.id, r.number, service.id, r.queued_at) for r in rows]
     return facts
 
 
-def _window_facts(conn, hall, now) -> tuple[list, list]:
-    """Tickets being handled at the hall's windows, and the windows' pause state."""
-    rows = conn.execute(
-        select(windows.c.id, windows.c.number, windows.c.state, windows.c.state_changed_at,
-               tickets.c.id.label("ticket_id"), tickets.c.number.label("ticket"),
-               tickets.c.service_id, tickets.c.called_at, tickets.c.status)
-        .outerjoin(tickets, tickets.c.id == windows.c.current_ticket_id)
-        .where(windows.c.hall_id == hall.id, windows.c.active)).all()
+def _window_facts(ctx, conn, hall, now) -> tuple[list, list]:
+    """Tickets being handled at the hall's windows, and the windows' pause and staffing."""
+    rows = stored.windows_with_tickets(conn, hall.id)
+    signed_out = sessions.last_sign_outs(conn, hall.id)
+    started = ctx.caches.setdefault(STARTED_KEY, now)
     handling, window_facts = [], []
     for r in rows:
-        if r.ticket_id is not None and r.status == "called" and r.called_at is not None:
+        serving = r.ticket_id is not None and r.status == "called" and r.called_at is not None
+        if serving:
             handling.append(rules.TicketFact(r.ticket_id, r.ticket, r.service_id, r.called_at,
                                              r.id))
-        info = hall.window_by_id(r.id)
-        in_hours = info is not None and any(
-            is_open(hall.service_by_id(s).hours, now, hall.timezone) for s in info.service_ids)
+        hours_began = window_open_since(hall, hall.window_by_id(r.id), now)
         paused_since = (r.state_changed_at or now) if r.state == "paused" else None
-        window_facts.append(rules.WindowFact(r.id, r.number, paused_since, in_hours,
-                                             signed_in(conn, hall, r.id)))
+        since = max(t for t in (hours_began, signed_out.get(r.id), started) if t is not None)
+        window_facts.append(rules.WindowFact(
+            r.id, r.number, paused_since, hours_began is not None,
+            serving or signed_in(conn, hall, r.id), unattended_since=since))
     return handling, window_facts
+
+
+def window_open_since(hall, window, now):
+    """When the window's current opening period began (UTC), None outside its hours.
+
+    A window is open while one of its services is. A service without hours of its own follows
+    the hall option ``staffed_hours`` (e.g. ``["08:30-12:00", "14:00-17:30"]``) and is always
+    open when the hall sets none."""
+    if window is None:
+        return None
+    fallback = staffed_hours(hall)
+    starts = [open_since(hall.service_by_id(s).hours or fallback, now, hall.timezone)
+              for s in window.service_ids]
+    return min((t for t in starts if t is not None), default=None)
+
+
+def staffed_hours(hall) -> tuple:
+    """The hall option ``staffed_hours`` parsed (load-config checked it), () when unset."""
+    try:
+        return parse_hours(hall.options.get("staffed_hours"))
+    except DomainError:
+        return ()
 
 
 def signed_in(conn, hall, window_id: int) -> bool | None:
     """Whether someone is signed in at the window (the counter's sign-in). False raises
-    ``window_unattended`` while one of the window's services is open."""
-    from queue_server.services.counter import is_signed_in
-
-    return is_signed_in(conn, window_id)
+    ``window_unattended`` while one of the window's services is open, after the grace."""
+    return sessions.open_session(conn, window_id=window_id) is not None
 
 
 def _device_facts(conn, hall) -> list:
-    rows = conn.execute(select(devices.c.id, devices.c.name, devices.c.kind,
-                               devices.c.last_seen_at)
-                        .where(devices.c.hall_id == hall.id, devices.c.revoked_at.is_(None)))
-    return [rules.DeviceFact(r.id, r.name, r.kind, r.last_seen_at) for r in rows]
+    return [rules.DeviceFact(r.id, r.name, r.kind, r.last_seen_at)
+            for r in stored_devices.live_devices(conn, hall.id)]
 
 
 def _review_facts(conn, hall, now) -> list:
     """Bad reviews of the last day that have had no alert yet (raised once, ever)."""
-    already = exists().where(alerts.c.kind == rules.BAD_REVIEW,
-                             alerts.c.ticket_id == evaluations.c.ticket_id)
-    rows = conn.execute(
-        select(evaluations.c.ticket_id, tickets.c.number, evaluations.c.service_id,
-               evaluations.c.window_id, evaluations.c.grade)
-        .join(tickets, tickets.c.id == evaluations.c.ticket_id)
-        .where(evaluations.c.hall_id == hall.id, evaluations.c.grade.in_(BAD_GRADES),
-               evaluations.c.created_at >= now - REVIEW_LOOKBACK, ~already))
+    rows = stored.bad_reviews_without_alert(conn, hall.id, BAD_GRADES, now - REVIEW_LOOKBACK)
     return [rules.ReviewFact(r.ticket_id, r.number, r.service_id, r.window_id, r.grade)
             for r in rows]
 
 
-def wanted_alerts(conn, hall, now) -> list:
+def wanted_alerts(ctx, conn, hall, now) -> list:
     limits = rules.hall_limits(hall.options)
     services = _service_limits(hall)
-    handling, window_facts = _window_facts(conn, hall, now)
-    counts = {s: queues.waiting_count(conn, s, local_day(now, hall.timezone))
+    handling, window_facts = _window_facts(ctx, conn, hall, now)
+    counts = {s: stored_tickets.waiting_count(conn, s, local_day(now, hall.timezone))
               for s, limit in services.items() if limit.warn_waiting}
     return (rules.ticket_alerts(now, limits, services,
                                 _waiting_facts(conn, hall, limits, services, now), handling)
             + rules.window_alerts(now, limits, window_facts)
             + rules.queue_alerts(limits, services, counts)
             + rules.device_alerts(now, limits, _device_facts(conn, hall))
-            + rules.review_alerts(_review_facts(conn, hall, now)))
+            + rules.review_alerts(_review_facts(conn, hall, now))
+            + cases.wanted_alerts(conn, hall, now,
+                                  memo=ctx.caches.setdefault("case_deadline_alerts", {}))
+            + _booked_wait_alerts(conn, hall, limits, now))
+
+
+def _booked_wait_alerts(conn, hall, limits, now) -> list:
+    """预约超时等候, for halls whose services take bookings."""
+    limit_s = rules.booked_wait_limit_s(hall.options)
+    if not hall.options.get("booking") or limit_s is None:
+        return []
+    day, facts = local_day(now, hall.timezone), []
+    for row in stored_bookings.waiting_booked(conn, hall.id, day):
+        begun = slot_utc(day, time.fromisoformat(row.slot_start), hall.timezone)
+        facts.append(rules.TicketFact(row.id, row.number, row.service_id,
+                                      max(row.issued_at, begun)))
+    return rules.booked_wait_alerts(now, limits, limit_s, facts)
 
 
 # ---- applying the difference -------------------------------------------------------------
-
-def _open_alerts(conn, hall_id: int) -> dict:
-    rows = conn.execute(select(alerts.c.id, alerts.c.kind, alerts.c.subject, alerts.c.level)
-                        .where(alerts.c.hall_id == hall_id, alerts.c.cleared_at.is_(None))
-                        .order_by(alerts.c.id))
-    return {(r.kind, r.subject): r for r in rows}
-
-
-_RELEVEL = (update(alerts).where(alerts.c.id == bindparam("b_id"), alerts.c.cleared_at.is_(None),
-                                 alerts.c.level != bindparam("b_level"))
-            .values(level=bindparam("b_level"), data=bindparam("b_data")))
-
-
-def _clear(conn, alert_id: int, now) -> bool:
-    return conn.execute(update(alerts).where(alerts.c.id == alert_id, alerts.c.cleared_at.is_(None))
-                        .values(cleared_at=now)).rowcount == 1
-
-
-def raise_alert(conn, hall_id: int, wanted: rules.Wanted, now) -> int | None:
-    """Insert an open alert unless one is open for the same cause; its id, or None."""
-    return conn.execute(_INSERT[conn.dialect.name], dict(
-        hall_id=hall_id, kind=wanted.kind, subject=wanted.subject, level=wanted.level,
-        ticket_id=wanted.ticket_id, window_id=wanted.window_id, service_id=wanted.service_id,
-        device_id=wanted.device_id, raised_at=now, data=wanted.data or None)).scalar()
-
 
 def _apply(conn, hall, now, wanted, open_alerts) -> list[tuple[str, int]]:
     """Insert, re-level and clear; always in the same order (by cause, then by id), so two
@@ -167,16 +168,16 @@ def _apply(conn, hall, now, wanted, open_alerts) -> list[tuple[str, int]]:
     for item in sorted(wanted, key=lambda w: w.key):
         current = open_alerts.get(item.key)
         if current is None:
-            alert_id = raise_alert(conn, hall.id, item, now)
+            alert_id = stored.raise_alert(conn, hall.id, item, now)
             if alert_id is not None:
                 done.append(("alert_raised", alert_id))
-        elif current.level != item.level and conn.execute(_RELEVEL, {
-                "b_id": current.id, "b_level": item.level, "b_data": item.data}).rowcount:
+        elif current.level != item.level and stored.relevel(conn, current.id, item.level,
+                                                            item.data):
             done.append(("alert_changed", current.id))
     keys = {w.key for w in wanted}
     for key, current in open_alerts.items():
-        if key not in keys and current.kind in rules.CONDITION_KINDS and _clear(conn, current.id,
-                                                                                now):
+        if (key not in keys and current.kind in rules.CONDITION_KINDS
+                and stored.clear(conn, current.id, now)):
             done.append(("alert_cleared", current.id))
     return done
 
@@ -190,11 +191,11 @@ def _needs_change(wanted, open_alerts) -> bool:
 
 def supervise_hall(ctx, hall, now) -> list[dict]:
     with ctx.db.read() as conn:  # the common case, nothing to change, never takes a write lock
-        wanted = wanted_alerts(conn, hall, now)
-        if not _needs_change(wanted, _open_alerts(conn, hall.id)):
+        wanted = wanted_alerts(ctx, conn, hall, now)
+        if not _needs_change(wanted, stored.open_alerts(conn, hall.id)):
             return []
     with ctx.db.write() as conn:
-        done = _apply(conn, hall, now, wanted, _open_alerts(conn, hall.id))
+        done = _apply(conn, hall, now, wanted, stored.open_alerts(conn, hall.id))
     return _changes(ctx, hall, done)
 
 
@@ -214,16 +215,6 @@ def run_once(ctx, now=None) -> list[dict]:
 
 
 # ---- views, acknowledgement, device hooks ------------------------------------------------
-
-def _alert_rows(conn, where, limit=500) -> list:
-    return conn.execute(
-        select(alerts, tickets.c.number.label("ticket_number"),
-               devices.c.name.label("device_name"))
-        .outerjoin(tickets, tickets.c.id == alerts.c.ticket_id)
-        .outerjoin(devices, devices.c.id == alerts.c.device_id)
-        .where(*where).order_by(alerts.c.raised_at.desc(), alerts.c.id.desc()).limit(limit)
-    ).mappings().all()
-
 
 def alert_view(hall, row) -> dict:
     """The JSON form of an alert (contract fields: id, kind, ticket, window, raised_at,
@@ -248,7 +239,7 @@ def _changes(ctx, hall, done) -> list[dict]:
     if not done:
         return []
     with ctx.db.read() as conn:
-        rows = {r["id"]: r for r in _alert_rows(conn, [alerts.c.id.in_([i for _, i in done])])}
+        rows = {r["id"]: r for r in stored.alert_views(conn, [i for _, i in done])}
     return [{"event": event, "hall": hall.code, "alert": alert_view(hall, rows[i])}
             for event, i in done if i in rows]
 
@@ -256,38 +247,42 @@ def _changes(ctx, hall, done) -> list[dict]:
 def list_alerts(ctx, principal, hall_code: str, active_only: bool = False) -> list[dict]:
     """Open alerts and those raised in the last day, newest first."""
     hall = ctx.halls.get(hall_code)
-    require_hall_manager(principal, hall.id)
-    where = [alerts.c.hall_id == hall.id]
-    if active_only:
-        where.append(alerts.c.cleared_at.is_(None))
-    else:
-        where.append(alerts.c.cleared_at.is_(None)
-                     | (alerts.c.raised_at >= ctx.clock() - timedelta(days=1)))
+    require_hall_watcher(principal, hall.id)
+    return hall_alerts(ctx, hall, active_only)
+
+
+def hall_alerts(ctx, hall, active_only: bool = False) -> list[dict]:
+    """``list_alerts`` for a caller that has checked who may see ``hall`` (``/supervision``
+    checks a manager's whole subtree)."""
+    since = None if active_only else ctx.clock() - timedelta(days=1)
     with ctx.db.read() as conn:
-        return [alert_view(hall, r) for r in _alert_rows(conn, where)]
+        return [alert_view(hall, r) for r in stored.hall_alert_views(conn, hall.id, since)]
 
 
-def acknowledge(ctx, principal, alert_id: int, body: dict) -> dict:
+def require_alert_manager(ctx, principal, alert_id: int, conn=None):
+    """The alert's row, for a manager of its hall (404 ``unknown_alert``, 403 otherwise)."""
+    if conn is None:
+        with ctx.db.read() as own:
+            return require_alert_manager(ctx, principal, alert_id, own)
+    row = stored.alert(conn, alert_id)
+    if row is None:
+        raise not_found("unknown_alert", f"no alert {alert_id}")
+    require_hall_manager(principal, row["hall_id"])
+    return row
+
+
+def acknowledge(ctx, principal, alert_id: int, command: AcknowledgeAlert) -> dict:
     """A manager has seen the alert and says what was done (the note); a bad review's
     acknowledgement is its follow-up and clears it."""
-    note = body.get("note")
-    if not isinstance(note, str) or not note.strip() or len(note) > 500:
-        raise invalid_request("note must be a non-empty string of at most 500 characters")
+    note = command.note
     now = ctx.clock()
     with ctx.db.write() as conn:
-        row = conn.execute(select(alerts).where(alerts.c.id == alert_id)).mappings().first()
-        if row is None:
-            raise not_found("unknown_alert", f"no alert {alert_id}")
+        row = require_alert_manager(ctx, principal, alert_id, conn)
         hall = ctx.halls.by_id(row["hall_id"])
-        require_hall_manager(principal, hall.id)
         if row["acknowledged_at"] is not None:
-            raise DomainError("already_acknowledged", "this alert has been acknowledged", 409)
-        values = dict(acknowledged_at=now, acknowledged_by=principal.user_id,
-                      ack_note=note.strip())
+            raise DomainError("already_acknowledged", "this alert has been acknowledged")
         clears = row["kind"] in rules.CLEARED_BY_ACKNOWLEDGEMENT and row["cleared_at"] is None
-        if clears:
-            values["cleared_at"] = now
-        conn.execute(update(alerts).where(alerts.c.id == alert_id).values(**values))
+        stored.acknowledge(conn, alert_id, principal.user_id, note, now, clears)
     changes = _changes(ctx, hall, [("alert_cleared" if clears else "alert_changed", alert_id)])
     _push(ctx, changes)
     return changes[0]["alert"]
@@ -299,16 +294,29 @@ def raise_device_fault(ctx, device_id: int, fault: str, detail: str | None = Non
     alert per device and fault, however often it is reported. Returns the new alert's id."""
     now = ctx.clock()
     with ctx.db.write() as conn:
-        device = conn.execute(select(devices.c.hall_id, devices.c.name, devices.c.window_id)
-                              .where(devices.c.id == device_id)).first()
+        device = stored_devices.device_place(conn, device_id)
         if device is None:
             raise not_found("unknown_device", f"no device {device_id}")
         wanted = rules.Wanted(rules.DEVICE_FAULT, rules.fault_subject(device_id, fault), level,
                               window_id=device.window_id, device_id=device_id,
                               data={"fault": fault, "detail": detail, "device": device.name})
-        alert_id = raise_alert(conn, device.hall_id, wanted, now)
+        alert_id = stored.raise_alert(conn, device.hall_id, wanted, now)
     if alert_id is not None:
         _push(ctx, _changes(ctx, ctx.halls.by_id(device.hall_id), [("alert_raised", alert_id)]))
+    return alert_id
+
+
+def raise_issue_burst(ctx, hall_id: int, scope: str, count: int,
+                      device_id: int | None = None) -> int | None:
+    """Real-name tickets came faster than a kiosk's (``scope="kiosk"``) or the hall's limit:
+    one open alert per cause until a manager acknowledges it. Returns the new alert's id."""
+    subject = f"burst:device:{device_id}" if scope == "kiosk" else "burst:hall"
+    wanted = rules.Wanted(rules.ISSUE_BURST, subject, rules.RED, device_id=device_id,
+                          data={"scope": scope, "count": count})
+    with ctx.db.write() as conn:
+        alert_id = stored.raise_alert(conn, hall_id, wanted, ctx.clock())
+    if alert_id is not None:
+        _push(ctx, _changes(ctx, ctx.halls.by_id(hall_id), [("alert_raised", alert_id)]))
     return alert_id
 
 
@@ -316,12 +324,21 @@ def clear_device_fault(ctx, device_id: int, fault: str) -> bool:
     """The fault is gone (paper loaded, printer back): clears its open alert, if any."""
     now = ctx.clock()
     with ctx.db.write() as conn:
-        row = conn.execute(select(alerts.c.id, alerts.c.hall_id).where(
-            alerts.c.kind == rules.DEVICE_FAULT, alerts.c.cleared_at.is_(None),
-            alerts.c.subject == rules.fault_subject(device_id, fault))).first()
-        cleared = row is not None and _clear(conn, row.id, now)
+        row = stored.open_alert(conn, rules.DEVICE_FAULT, rules.fault_subject(device_id, fault))
+        cleared = row is not None and stored.clear(conn, row.id, now)
     if cleared:
         _push(ctx, _changes(ctx, ctx.halls.by_id(row.hall_id), [("alert_cleared", row.id)]))
+    return cleared
+
+
+def window_attended(ctx, hall, window_id: int) -> bool:
+    """Hook for the counter's sign-in: the window's 空岗 alert clears at once (not at the next
+    supervision pass). True when this call cleared one."""
+    with ctx.db.write() as conn:
+        row = stored.open_alert(conn, rules.WINDOW_UNATTENDED, f"window:{window_id}", hall.id)
+        cleared = row is not None and stored.clear(conn, row.id, ctx.clock())
+    if cleared:
+        _push(ctx, _changes(ctx, hall, [("alert_cleared", row.id)]))
     return cleared
 
 
@@ -329,13 +346,9 @@ def device_seen(ctx, token_hash: str | None = None, device_id: int | None = None
     """Heartbeat: a device's request or socket connect. Writes ``last_seen_at`` at most once a
     minute per device and process (a dictionary lookup otherwise). True when it wrote."""
     key = token_hash or f"id:{device_id}"
-    seen = ctx.caches.setdefault("device_heartbeat", {})
-    if time.monotonic() - seen.get(key, float("-inf")) < HEARTBEAT_EVERY_S:
+    seen = ttl_cache(ctx, "device_heartbeat", HEARTBEAT_EVERY_S)
+    if seen.peek(key, False):
         return False
-    if len(seen) > 10000:
-        seen.clear()
-    seen[key] = time.monotonic()
-    where = (devices.c.token_hash == token_hash if token_hash else devices.c.id == device_id)
+    seen.put(key, True)
     with ctx.db.write() as conn:
-        return conn.execute(update(devices).where(where, devices.c.revoked_at.is_(None))
-                            .values(last_seen_at=ctx.clock())).rowcount == 1
+        return stored_devices.touch_last_seen(conn, ctx.clock(), token_hash, device_id)

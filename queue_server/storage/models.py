@@ -3,6 +3,10 @@
 Tickets keep their current state; ``ticket_events`` is the append-only log of every change
 (who, when, where), the base of every report. Times are UTC (see ``Timestamp``); a ticket's
 ``local_date`` is its day in the hall's time zone, which the daily counter is keyed on.
+
+Groups of tables live in modules of their own on the same metadata (``session_models``,
+``followup_models``, ``security_models``, ``network_models``), imported at the bottom so that
+this module still names every table. The queries are in the other ``storage`` modules.
 """
 
 from sqlalchemy import (
@@ -17,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -43,6 +48,8 @@ class Hall(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(60), default="Asia/Shanghai")
     options: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Added by migration 0007: the hall's name on English pages ("" = show the Chinese name).
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Service(Base):
@@ -57,11 +64,19 @@ class Service(Base):
     hours: Mapped[list] = mapped_column(JSON, default=list)
     daily_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
     requires_id: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Added by migration 0010 (security): only a card-reader swipe, never a typed ID number.
+    id_card_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     max_wait_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_service_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
     warn_waiting: Mapped[int | None] = mapped_column(Integer, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 过号顺延 (migration 0006): a no-show goes back this many places (0 = off), at most
+    # no_show_requeue_max times.
+    no_show_requeue: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    no_show_requeue_max: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Added by migration 0007: the department's name on English pages.
+    department_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Window(Base):
@@ -158,15 +173,22 @@ class Ticket(Base):
               "id"),
         Index("ix_tickets_target", "target_window_id", "status"),
         Index("ix_tickets_hall_issued", "hall_id", "issued_at"),
-        # One waiting (or called) ticket per person per service, enforced by the database.
+        # One waiting (or called) ticket per person per service and day, enforced by the
+        # database; an earlier day's ticket never blocks today's (migration 0008).
         Index(
             "uq_tickets_person_active",
             "service_id",
             "id_hash",
+            "local_date",
             unique=True,
             sqlite_where=text("status IN ('waiting', 'called') AND id_hash IS NOT NULL"),
             postgresql_where=text("status IN ('waiting', 'called') AND id_hash IS NOT NULL"),
         ),
+        # Migration 0010: the real-name tickets whose ID hash is still kept, for the purge and
+        # the real-name issue limits.
+        Index("ix_tickets_id_hash_issued", "hall_id", "issued_at",
+              sqlite_where=text("id_hash IS NOT NULL"),
+              postgresql_where=text("id_hash IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
@@ -186,11 +208,14 @@ class Ticket(Base):
     target_window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    requeued_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0006
+    # Keyed hash of the ID number, purged id_hash_retention_days after the ticket ends (0010).
     id_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    id_masked: Mapped[str | None] = mapped_column(String(18), nullable=True)
     track_token: Mapped[str] = mapped_column(String(32), unique=True)
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Migration 0014: checked in from a booking (预约), called ahead once its slot has begun.
+    booked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TicketEvent(Base):
@@ -293,7 +318,8 @@ class BlacklistEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"), nullable=True)
     id_hash: Mapped[str] = mapped_column(String(64))
-    id_masked: Mapped[str] = mapped_column(String(18))
+    # The last 4 characters only (0010): enough for an operator to tell entries apart.
+    id_last4: Mapped[str] = mapped_column(String(4))
     reason: Mapped[str] = mapped_column(String(200))
     until = mapped_column(Timestamp, nullable=True)
     created_at = mapped_column(Timestamp, nullable=False)
@@ -346,70 +372,23 @@ class PrintJob(Base):
 print_jobs = PrintJob.__table__
 
 
-class WindowSession(Base):
-    """A staff member signed in at a window (上岗), from sign-in to sign-out (离岗).
-
-    One open session per window and one per person: partial unique indexes on the sessions whose
-    ``ended_at`` is null, so two racing sign-ins cannot both win.
-    """
-
-    __tablename__ = "window_sessions"
-    __table_args__ = (
-        Index("uq_window_sessions_open_window", "window_id", unique=True,
-              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
-        Index("uq_window_sessions_open_user", "user_id", unique=True,
-              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
-        Index("ix_window_sessions_hall_started", "hall_id", "started_at"),
-    )
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    window_id: Mapped[int] = mapped_column(ForeignKey("windows.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    started_at = mapped_column(Timestamp, nullable=False)
-    ended_at = mapped_column(Timestamp, nullable=True)
-    ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    end_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
-
-
-class FollowupCase(Base):
-    """The follow-up of one bad review (差评回访整改): call-back, outcome, closed."""
-
-    __tablename__ = "followup_cases"
-    __table_args__ = (Index("ix_followup_cases_hall_status", "hall_id", "status", "deadline"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), unique=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
-    window_id: Mapped[int | None] = mapped_column(ForeignKey("windows.id"), nullable=True)
-    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    grade: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open / closed
-    opened_at = mapped_column(Timestamp, nullable=False)
-    deadline = mapped_column(Date, nullable=False)  # last working day, hall's local calendar
-    callback_at = mapped_column(Timestamp, nullable=True)
-    callback_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    callback_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    outcome_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    closed_at = mapped_column(Timestamp, nullable=True)
-    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-
-
-class RectificationEntry(Base):
-    """A ledger entry (整改台账) for a case closed with "fix by a date"."""
-
-    __tablename__ = "rectification_entries"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    case_id: Mapped[int] = mapped_column(ForeignKey("followup_cases.id"), unique=True)
-    measure: Mapped[str] = mapped_column(Text)
-    responsible: Mapped[str] = mapped_column(String(100), default="")
-    due_date = mapped_column(Date, nullable=False)
-    created_at = mapped_column(Timestamp, nullable=False)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-
-
-window_sessions = WindowSession.__table__
-followup_cases = FollowupCase.__table__
-rectification_entries = RectificationEntry.__table__
+# Migration 0004 (counter and follow-up): window sessions, follow-up cases and their ledger.
+from queue_server.storage.session_models import window_sessions  # noqa: E402,F401
+from queue_server.storage.followup_models import (  # noqa: E402,F401  (same metadata)
+    followup_cases, rectification_entries)
+# Migration 0010 (security): key check, login lockout, card-read references, audit log.
+from queue_server.storage.security_models import (  # noqa: E402,F401  (same metadata)
+    audit_log, card_reads, key_checks, login_failures)
+# Migration 0011 (network): the hall tree, the matter catalogue, the matters of each service.
+from queue_server.storage.network_models import (  # noqa: E402,F401  (same metadata)
+    hall_places,
+    matter_drops,
+    matters,
+    service_matters,
+)
+# Migration 0012 (presence): kiosk agents connected to any server process, printer status.
+from queue_server.storage.presence import kiosk_agents, kiosk_printers  # noqa: E402,F401
+# Migration 0013 (cases): 五件 cases (办件), their history and the per-year numbering.
+from queue_server.storage.case_models import case_counters, case_events, cases  # noqa: E402,F401
+# Migration 0014 (bookings): appointments and the places taken per slot and day.
+from queue_server.storage.booking_models import bookings, booking_places  # noqa: E402,F401

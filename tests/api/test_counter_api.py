@@ -105,8 +105,8 @@ def test_counter_state_of_another_window_is_forbidden(client, staff1):
 def test_own_figures_count_served_and_rated_tickets(client, accts, kiosk, staff1):
     evaluator = accts.device("evaluator", window=1)
     first = serve_one(client, kiosk, staff1)
-    serve_one(client, kiosk, staff1)
     rate(client, evaluator, first["id"], "dissatisfied")
+    serve_one(client, kiosk, staff1)
     figures = client.get("/api/v1/halls/h1/me", headers=staff1).get_json()["figures"]
     assert (figures["served"], figures["evaluations"], figures["bad_reviews"]) == (2, 1, 1)
 

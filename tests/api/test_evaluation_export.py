@@ -23,9 +23,9 @@ def rated(client, ctx, accts, kiosk):
     set_hall_options(ctx, "h1", region_code="371402")
     staff = accts.user("staff", windows=(1,))
     evaluator = accts.device("evaluator", window=1)
-    first, second = serve_one(client, kiosk, staff), serve_one(client, kiosk, staff)
-    rate(client, evaluator, first["id"], "very_satisfied")
-    rate(client, evaluator, second["id"], "very_dissatisfied", "态度差")
+    # each rated right after it was finished: an evaluator rates only the latest (issue 16)
+    rate(client, evaluator, serve_one(client, kiosk, staff)["id"], "very_satisfied")
+    rate(client, evaluator, serve_one(client, kiosk, staff)["id"], "very_dissatisfied", "态度差")
 
 
 def test_json_export_has_the_standard_fields(client, rated, manager):

@@ -41,6 +41,15 @@ def test_priority_ticket_is_only_behind_other_priority_tickets(client, kiosk):
     assert issue(client, kiosk, priority="priority").get_json()["waiting_ahead"] == 1
 
 
+def test_priority_ticket_is_refused_where_the_hall_offers_none(client, accts):
+    """h2 has no ``allow_priority``: neither its kiosk nor its staff may issue 绿色通道."""
+    for headers in (accts.device("kiosk", hall="h2"), accts.user("manager", hall="h2")):
+        response = issue(client, headers, hall="h2", priority="priority")
+        assert response.status_code == 403
+        assert response.get_json()["error"]["code"] == "priority_not_offered"
+        assert issue(client, headers, hall="h2", priority="normal").status_code == 201
+
+
 def test_issued_at_is_in_the_halls_local_time(client, kiosk):
     assert issue(client, kiosk).get_json()["issued_at"] == "2026-03-02T10:00:00+08:00"
 
@@ -101,12 +110,23 @@ def test_quota_exhausted_after_the_daily_quota(client, kiosk):
     assert (response.status_code, response.get_json()["error"]["code"]) == (409, "quota_exhausted")
 
 
-def test_refused_ticket_does_not_use_up_a_number(client, kiosk):
-    for _ in range(3):
+def test_refused_ticket_does_not_use_up_a_number(client, kiosk, ctx):
+    for _ in range(4):  # the quota is 3: the fourth is refused
         issue(client, kiosk, service="B")
-    issue(client, kiosk, service="B")
-    services = client.get("/api/v1/halls/h1/services").get_json()
-    assert next(s for s in services if s["code"] == "B")["quota_left"] == 0
+    set_daily_quota(ctx, "B", 4)
+    assert issue(client, kiosk, service="B").get_json()["number"] == "B004"
+
+
+def set_daily_quota(ctx, code: str, quota: int) -> None:
+    from sqlalchemy import update
+
+    from queue_server.storage.models import services
+
+    service = ctx.halls.get("h1").service(code)
+    with ctx.db.write() as conn:
+        conn.execute(update(services).where(services.c.id == service.id)
+                     .values(daily_quota=quota))
+    ctx.halls.invalidate()
 
 
 def test_same_person_cannot_wait_twice_for_one_service(client, kiosk):

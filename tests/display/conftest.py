@@ -27,7 +27,21 @@ def voice_settings(tmp_path) -> DisplaySettings:
                            generate_default_clips=False)
 
 
+def issue_and_call(client, accts, service: str = "A", window: int = 1) -> str:
+    """Issue a ticket in h1 and call it at ``window``; its number (the server speaks only
+    numbers called today)."""
+    client.post("/api/v1/halls/h1/tickets", json={"service": service},
+                headers=accts.device("kiosk"))
+    response = client.post(f"/api/v1/halls/h1/windows/{window}/call-next",
+                           headers=accts.user("staff", windows=(window,)))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["ticket"]["number"]
+
+
 @pytest.fixture
-def voice_client(app, voice_settings):
+def voice_client(app, voice_settings, accts):
+    """A client of the test app whose A001 has been called (at window 1)."""
     app.extensions["hallq_display"] = Announcers(voice_settings)
-    return app.test_client()
+    client = app.test_client()
+    assert issue_and_call(client, accts) == "A001"
+    return client

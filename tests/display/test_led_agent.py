@@ -7,16 +7,16 @@ from display.led_agent import LedAgent, apply_event, sign_text, window_state
 from hardware.led import FakeLedSign, LedSignError
 
 SNAPSHOT = {"windows": [
-    {"window": 1, "window_name": "1号窗口", "state": "open", "reason": None,
+    {"window": 1, "window_name": "1号窗口", "state": "serving", "reason": None,
      "current": {"number": "A001", "service": "A", "service_name": "不动产登记"}},
     {"window": 2, "window_name": "综合窗口", "state": "paused", "reason": "午休", "current": None},
-    {"window": 3, "window_name": "3号窗口", "state": "open", "reason": None, "current": None},
+    {"window": 3, "window_name": "3号窗口", "state": "idle", "reason": None, "current": None},
     {"window": 4, "window_name": "4号窗口", "state": "closed", "reason": None, "current": None},
 ]}
 
 
 def state(**changes):
-    return dict({"window_name": "3号窗口", "state": "open", "reason": None, "number": None},
+    return dict({"window_name": "3号窗口", "state": "serving", "reason": None, "number": None},
                 **changes)
 
 
@@ -26,22 +26,42 @@ def test_the_number_served_fits_the_sign_width(width, text):
     assert sign_text(state(number="A001"), width) == text
 
 
-def test_a_paused_window_shows_zanting_fuwu_even_while_serving():
-    assert sign_text(state(state="paused", number="A001")) == "暂停服务"
+def test_a_paused_window_shows_zanting_even_with_a_ticket():
+    assert sign_text(state(state="paused", number="A001")) == "3号窗口 暂停"
 
 
-def test_an_idle_window_shows_its_name():
-    assert sign_text(state()) == "3号窗口"
+def test_an_idle_window_waits_for_the_next():
+    assert sign_text(state(state="idle")) == "3号窗口 等候叫号"
 
 
-def test_a_closed_window_shows_its_name():
-    assert sign_text(state(state="closed", number=None, window_name="4号窗口")) == "4号窗口"
+def test_an_unstaffed_window_shows_weikaifang():
+    assert sign_text(state(state="closed", window_name="4号窗口")) == "4号窗口 未开放"
 
 
-@pytest.mark.parametrize("window, text", [(1, "请A001号办理"), (2, "暂停服务"), (3, "3号窗口"),
-                                          (4, "4号窗口")])
+def test_a_long_window_name_gives_way_to_the_state():
+    assert sign_text(state(state="idle", window_name="综合受理窗口")) == "等候叫号"
+
+
+@pytest.mark.parametrize("window, text", [(1, "请A001号办理"), (2, "综合窗口 暂停"), (3, "3号窗口 等候叫号"),
+                                          (4, "4号窗口 未开放")])
 def test_the_snapshot_gives_each_windows_text(window, text):
     assert sign_text(window_state(SNAPSHOT, window)) == text
+
+
+@pytest.mark.parametrize("server_state, current, text", [
+    ("open", {"number": "A001"}, "请A001号办理"), ("open", None, "3号窗口 等候叫号")])
+def test_an_older_servers_open_state_still_reads_right(server_state, current, text):
+    entry = {"window": 3, "window_name": "3号窗口", "state": server_state, "current": current}
+    assert sign_text(window_state({"windows": [entry]}, 3)) == text
+
+
+@pytest.mark.parametrize("change_state", ["idle", "closed", "paused"])
+def test_a_call_that_ended_leaves_the_sign(change_state):
+    """Transfer, 过号, finish or hold (idle), sign-out (closed), pause: the number goes."""
+    serving = apply_event(state(state="idle"), "ticket_called", {"window": 3, "number": "A003"}, 3)
+    change = {"window": 3, "window_name": "3号窗口", "state": change_state, "reason": None,
+              "current": None}
+    assert "A003" not in sign_text(apply_event(serving, "window_changed", change, 3))
 
 
 def test_a_call_at_another_window_changes_nothing():
@@ -51,14 +71,15 @@ def test_a_call_at_another_window_changes_nothing():
 
 
 def test_a_call_at_this_window_shows_its_number():
-    after = apply_event(state(), "ticket_called", {"window": 3, "number": "B002"}, 3)
+    after = apply_event(state(state="idle"), "ticket_called", {"window": 3, "number": "B002"}, 3)
     assert sign_text(after) == "请B002号办理"
 
 
 def test_window_changed_replaces_the_state():
     change = {"window": 3, "window_name": "3号窗口", "state": "paused", "reason": None,
               "current": None}
-    assert sign_text(apply_event(state(number="A001"), "window_changed", change, 3)) == "暂停服务"
+    assert sign_text(apply_event(state(number="A001"), "window_changed", change, 3)) == (
+        "3号窗口 暂停")
 
 
 def test_every_snapshot_is_written_even_when_the_text_is_unchanged():
@@ -66,7 +87,7 @@ def test_every_snapshot_is_written_even_when_the_text_is_unchanged():
     agent = LedAgent(sign, 3, 16)
     agent.snapshot(SNAPSHOT)
     agent.snapshot(SNAPSHOT)
-    assert sign.shown == ["3号窗口", "3号窗口"]
+    assert sign.shown == ["3号窗口 等候叫号"] * 2
 
 
 def test_an_event_that_changes_nothing_is_not_written():
@@ -74,7 +95,7 @@ def test_an_event_that_changes_nothing_is_not_written():
     agent = LedAgent(sign, 3, 16)
     agent.snapshot(SNAPSHOT)
     agent.event("window_changed", dict(SNAPSHOT["windows"][2]))
-    assert sign.shown == ["3号窗口"]
+    assert sign.shown == ["3号窗口 等候叫号"]
 
 
 def test_events_before_the_first_snapshot_are_ignored():
@@ -100,7 +121,7 @@ def test_a_failed_write_is_retried():
     agent = LedAgent(sign, 3, 16)
     agent.snapshot(SNAPSHOT)
     agent.retry()
-    assert sign.shown == ["3号窗口"]
+    assert sign.shown == ["3号窗口 等候叫号"]
 
 
 def test_the_agent_connects_as_its_led_device_when_given_a_token():

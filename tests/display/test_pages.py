@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import replace
 
 from queue_server.services.config_loader import load_config
 from tests.conftest import TEST_HALL
@@ -49,3 +50,41 @@ def test_static_files_are_served(client):
     response = client.get("/display-static/display/hall.js")
     response.close()
     assert response.status_code == 200
+
+
+def test_the_phone_queue_page_is_served_with_no_inline_script(client):
+    response = client.get("/queue/h1")
+    text = response.get_data(as_text=True)
+    inline = [s for s in re.findall(r"<script([^>]*)>(.*?)</script>", text, re.S)
+              if s[1].strip() and "application/json" not in s[0]]
+    assert (response.status_code, "display/queue.js" in text, inline) == (200, True, [])
+
+
+def test_the_phone_queue_page_of_an_unknown_hall_is_404(client):
+    assert client.get("/queue/nope").status_code == 404
+
+
+def qr_svg(url: str) -> str:
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    return qrcode.make(url, image_factory=SvgPathImage, border=2,
+                       error_correction=qrcode.constants.ERROR_CORRECT_M).to_string(
+        encoding="unicode")
+
+
+def test_the_queue_qr_points_at_hallq_public_url(app, client):
+    settings = app.extensions["hallq_settings"]
+    app.extensions["hallq_settings"] = replace(settings, public_url="https://queue.example.gov.cn/")
+    response = client.get("/queue/h1/qr.svg?lang=en")
+    assert (response.mimetype, response.get_data(as_text=True)) == (
+        "image/svg+xml", qr_svg("https://queue.example.gov.cn/queue/h1?lang=en"))
+
+
+def test_without_a_public_url_the_queue_qr_uses_the_screens_address(client):
+    response = client.get("/queue/h1/qr.svg")
+    assert response.get_data(as_text=True) == qr_svg("http://localhost/queue/h1")
+
+
+def test_the_hall_screen_shows_the_queue_qr(client):
+    assert 'src="/queue/h1/qr.svg"' in client.get("/display/h1").get_data(as_text=True)

@@ -1,5 +1,7 @@
 """GET /display/{hall}/voice/call.wav: the announcement of one call, validated and cached."""
 
+from dataclasses import replace
+
 import pytest
 
 from display.announcers import Announcers
@@ -9,6 +11,7 @@ from display.voice.audio import read_wav
 from display.voice.clips import ClipSet
 from queue_server.services.config_loader import load_config
 from tests.conftest import TEST_HALL
+from tests.display.conftest import issue_and_call
 
 URL = "/display/h1/voice/call.wav"
 
@@ -77,7 +80,7 @@ def test_the_same_call_is_made_once(voice_client, monkeypatch):
     monkeypatch.setattr(ClipSet, "render",
                         lambda self, *a, **k: renders.append(a) or original(self, *a, **k))
     for _ in range(3):
-        get(voice_client, "number=B007&window=2")
+        get(voice_client, "number=A001&window=2")
     assert len(renders) == 1
 
 
@@ -89,9 +92,56 @@ def test_the_hall_repeat_count_lengthens_the_audio(app, voice_client, ctx):
     assert thrice > once
 
 
-def test_without_clips_or_espeak_the_server_says_speech_unavailable(app, tmp_path, monkeypatch):
+def test_without_clips_or_espeak_the_server_says_speech_unavailable(app, voice_client, tmp_path,
+                                                                    monkeypatch):
     monkeypatch.setattr("display.voice.espeak.shutil.which", lambda name: None)
     app.extensions["hallq_display"] = Announcers(DisplaySettings(
         voice_cache_dir=tmp_path / "cache", voice_clips_dir=tmp_path / "none"))
     response = app.test_client().get(f"{URL}?number=A001&window=1")
     assert error_of(response) == (503, "speech_unavailable")
+
+
+@pytest.mark.parametrize("number", ["ZZ9999", "A002", "B001"])
+def test_a_number_not_called_today_is_not_spoken(voice_client, voice_settings, number):
+    assert error_of(get(voice_client, f"number={number}&window=1")) == (404, "not_called")
+    assert not list(voice_settings.voice_cache_dir.glob("*.wav"))
+
+
+def test_a_number_called_yesterday_is_not_spoken_today(voice_client, clock):
+    clock.advance(days=1)
+    assert error_of(get(voice_client, "number=A001&window=1")) == (404, "not_called")
+
+
+def test_a_number_called_in_another_hall_is_not_spoken_here(app, voice_client, accts):
+    voice_client.post("/api/v1/halls/h2/tickets", json={"service": "A"},
+                      headers=accts.device("kiosk", hall="h2"))
+    assert voice_client.post("/api/v1/halls/h2/windows/1/call-next",
+                             headers=accts.user("manager", hall="h2")).status_code == 200
+    assert get(voice_client, "number=A001&window=1").status_code == 200
+    other = voice_client.get("/display/h2/voice/call.wav?number=A002&window=1")
+    assert error_of(other) == (404, "not_called")
+
+
+def test_the_cache_keeps_under_its_cap_dropping_the_least_recently_used(app, accts,
+                                                                         voice_settings):
+    client = app.test_client()
+    app.extensions["hallq_display"] = Announcers(voice_settings)
+    numbers = [issue_and_call(client, accts, window=w) for w in (1, 2)]
+    first = body(client, f"number={numbers[0]}&window=1")
+    one_file = len(first)
+    cap = one_file * 2 + one_file // 2  # room for two files, not three
+    app.extensions["hallq_display"] = Announcers(replace(voice_settings,
+                                                         voice_cache_max_bytes=cap))
+    cache = voice_settings.voice_cache_dir
+    body(client, f"number={numbers[1]}&window=1")
+    body(client, f"number={numbers[0]}&window=1")  # used again: now the most recent
+    before = {p.name for p in cache.glob("*.wav")}
+    body(client, f"number={numbers[1]}&window=2")  # a third file
+    after = {p.name for p in cache.glob("*.wav")}
+    assert sum(p.stat().st_size for p in cache.glob("*.wav")) <= cap
+    assert len(after) == 2
+    gone = before - after
+    assert len(gone) == 1
+    # The one that went is numbers[1] at window 1: the least recently used.
+    assert body(client, f"number={numbers[0]}&window=1") == first
+    assert {p.name for p in cache.glob("*.wav")} == after

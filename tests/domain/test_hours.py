@@ -47,7 +47,7 @@ def test_touching_periods_do_not_overlap():
 def test_a_badly_written_period_is_refused(spec):
     with pytest.raises(DomainError) as caught:
         parse_hours(spec)
-    assert (caught.value.code, caught.value.status) == ("invalid_request", 400)
+    assert caught.value.code == "invalid_request"
 
 
 @pytest.mark.parametrize("spec", [["12:00-08:30"], ["09:00-09:00"]])
@@ -115,14 +115,14 @@ def test_can_issue_without_a_quota():
 def test_quota_exhausted_at_the_quota(issued):
     with pytest.raises(DomainError) as caught:
         check_can_issue(OFFICE, 3, issued, shanghai_time_as_utc("09:00:00"), SHANGHAI)
-    assert (caught.value.code, caught.value.status) == ("quota_exhausted", 409)
+    assert caught.value.code == "quota_exhausted"
 
 
 @pytest.mark.parametrize("local_time", ["08:29:59", "12:00:00", "17:30:00"])
 def test_service_closed_outside_the_periods(local_time):
     with pytest.raises(DomainError) as caught:
         check_can_issue(OFFICE, None, 0, shanghai_time_as_utc(local_time), SHANGHAI)
-    assert (caught.value.code, caught.value.status) == ("service_closed", 409)
+    assert caught.value.code == "service_closed"
 
 
 def test_closed_is_reported_before_the_quota():

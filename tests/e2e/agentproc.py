@@ -64,11 +64,20 @@ class AgentProcess:
             return ""
 
 
-def wait_for(predicate, timeout: float = 20.0, every: float = 0.02):
-    """Poll ``predicate`` until it returns something truthy; returns it (or the last falsy)."""
+def wait_for(predicate, timeout: float = 20.0, every: float = 0.02, what: str = "",
+             log=None):
+    """Poll ``predicate`` until it returns something truthy and return that.
+
+    Fails the test (AssertionError naming ``what`` and ending with ``log()``, e.g. an agent's
+    log tail) when it is still falsy after ``timeout`` seconds: a caller cannot forget to check.
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
-        if value or time.monotonic() > deadline:
+        if value:
             return value
+        if time.monotonic() > deadline:
+            detail = f"\n{log()}" if log is not None else ""
+            raise AssertionError(f"timed out after {timeout} s waiting for "
+                                 f"{what or predicate!r} (last value {value!r}){detail}")
         time.sleep(every)

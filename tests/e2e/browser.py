@@ -57,6 +57,10 @@ def open_page(chromium):
     contexts = []
 
     def open_(url: str, viewport: dict = HALL_SCREEN, locale: str = "zh-CN", **options):
+        # Playwright's wait_for_function evaluates its predicate with eval(), which the pages'
+        # Content-Security-Policy forbids; test_content_security_policy.py opens every page
+        # with the policy enforced.
+        options.setdefault("bypass_csp", True)
         context = chromium.new_context(viewport=viewport, locale=locale, **options)
         contexts.append(context)
         page = context.new_page()

@@ -105,10 +105,10 @@ class HallqFactory:
         return REDIS_URL
 
     def deploy(self, database_url: str, processes: int = 1, message_queue: str | None = None,
-               windows: int | None = None) -> Deployment:
+               windows: int | None = None, real_name: tuple = ()) -> Deployment:
         hall_code = "e2e_" + secrets.token_hex(3)
         env = server_env(database_url, secrets.token_hex(32), message_queue)
-        hall = provision(env, self.directory, hall_code, windows)
+        hall = provision(env, self.directory, hall_code, windows, real_name)
         servers = []
         for index in range(processes):
             server = ServerProcess(env, self.directory, name=f"{hall_code}-{index}")

@@ -124,3 +124,55 @@ def test_tickets_acknowledged_before_kill_9_survive_and_numbering_continues(hall
     for service in hall.services:
         seqs = [sequence_of(t) for t in after if t["service"] == service]
         assert seqs == list(range(committed[service] + 1, committed[service] + 1 + len(seqs)))
+
+
+def _wait_for_acks(acked: list, count: int) -> None:
+    deadline = time.monotonic() + 120
+    while len(acked) < count and time.monotonic() < deadline:
+        time.sleep(0.01)  # polling for the count, with a generous deadline
+    assert len(acked) >= count, f"only {len(acked)} tickets acknowledged"
+
+
+def _track_all(base_url: str, tickets: list[dict]) -> None:
+    with requests.Session() as session:
+        for ticket in tickets:
+            response = session.get(f"{base_url}/api/v1/track/{ticket['track_token']}",
+                                   timeout=TIMEOUT_S)
+            assert (response.status_code, response.json().get("number")) == \
+                (200, ticket["number"]), response.text
+
+
+@pytest.mark.postgres
+def test_kill_9_of_one_of_two_processes_on_postgres(hallq):
+    """Two processes on one PostgreSQL database, both issuing; one is killed with SIGKILL. The
+    other goes on issuing, every acknowledged ticket survives, no number is issued twice, and
+    numbering continues on both after the killed process restarts."""
+    deployment = hallq.deploy(hallq.postgres(), processes=2)
+    victim, survivor = deployment.servers
+    hall = deployment.hall
+    manager = {"Authorization": "Bearer " + deployment.token("manager")}  # signed in at victim
+    acked = []
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        clients = [pool.submit(_issue_until_killed, victim, hall, acked, i) for i in range(8)]
+        beside = pool.submit(issue_tickets, [survivor.url], hall, 300, 4)
+        _wait_for_acks(acked, 150)
+        victim.kill()
+        in_flight = [client.result() for client in clients]
+        on_survivor = beside.result()  # every request to the other process succeeded
+    assert None not in in_flight and len(on_survivor) == 300
+
+    _track_all(survivor.url, acked)
+    stats = requests.get(f"{survivor.url}/api/v1/halls/{hall.code}/stats",
+                         headers=manager, timeout=TIMEOUT_S).json()
+    survived = acked + on_survivor
+    assert len(survived) <= stats["issued"] <= len(survived) + len(in_flight)
+    committed = {code: figures["issued"] for code, figures in stats["by_service"].items()}
+    for service in hall.services:
+        seqs = [sequence_of(t) for t in survived if t["service"] == service]
+        assert len(set(seqs)) == len(seqs) and set(seqs) <= set(range(1, committed[service] + 1))
+
+    victim.start()
+    after = issue_tickets([victim.url, survivor.url], hall, 20, 2)
+    for service in hall.services:
+        seqs = sorted(sequence_of(t) for t in after if t["service"] == service)
+        assert seqs == list(range(committed[service] + 1, committed[service] + 1 + len(seqs)))

@@ -68,13 +68,19 @@ def _sign_out(deployment, window: int) -> None:
                   timeout=30)
 
 
-def _counter(open_page, deployment, window: int):
-    """The counter page, logged in as the window's staff member and signed in there."""
-    page = open_page(f"{deployment.url}/counter?hall={deployment.hall.code}", HALL_SCREEN)
-    page.fill("#login-username", deployment.hall.staff[window])
+def _logged_in(open_page, url: str, username: str):
+    page = open_page(url, HALL_SCREEN)
+    page.fill("#login-username", username)
     page.fill("#login-password", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.click(f".window-choice[data-window='{window}']", timeout=WAIT_MS)
+    return page
+
+
+def _counter(open_page, deployment, window: int):
+    """The counter page, logged in as the window's staff member and signed in there (each
+    staff member has one window, so the page signs in by itself)."""
+    page = _logged_in(open_page, f"{deployment.url}/counter?hall={deployment.hall.code}",
+                      deployment.hall.staff[window])
     page.wait_for_selector("#work-view:not([hidden])", timeout=WAIT_MS)
     page.wait_for_function("window.hallq.state !== null", timeout=WAIT_MS)
     return page
@@ -161,6 +167,25 @@ def test_manager_follows_up_the_bad_review(deployment, open_page):
     assert "已办结" in page.inner_text("#case-rows")
 
 
+def test_a_supervisor_reads_the_follow_ups_but_changes_nothing(deployment, open_page):
+    run_cli(["user", "add", "watcher", "--role", "supervisor", "--hall", deployment.hall.code],
+            deployment.env, deployment.directory, PASSWORD + "\n")
+    page = _logged_in(open_page, f"{deployment.url}/followups?hall={deployment.hall.code}",
+                      "watcher")
+    page.wait_for_selector("#read-only:not([hidden])", timeout=WAIT_MS)
+    assert "只读" in page.inner_text("#read-only")
+    page.click("[data-status='']")
+    page.click("#case-rows tr >> nth=0", timeout=WAIT_MS)
+    assert page.is_visible("#detail-body")
+    assert not page.is_visible("#d-close-form") and not page.is_visible("#d-save-callback")
+    assert page.query_selector("#d-show-phone") is None
+    screenshot(page, "followups-supervisor")
+    counter = _logged_in(open_page, f"{deployment.url}/counter?hall={deployment.hall.code}",
+                         "watcher")
+    counter.wait_for_selector("#login-error:not([hidden])", timeout=WAIT_MS)
+    assert "/dashboard" in counter.inner_text("#login-error")
+
+
 def test_keyboard_shortcut_calls_next(deployment, open_page):
     counter = _counter(open_page, deployment, 3)
     _issue(deployment)
@@ -205,10 +230,8 @@ def test_unanswered_evaluator_returns_to_idle_and_records_nothing(deployment, op
 
 
 def test_staff_sees_only_their_own_window(deployment, open_page):
-    page = open_page(f"{deployment.url}/counter?hall={deployment.hall.code}", HALL_SCREEN)
-    page.fill("#login-username", deployment.hall.staff[1])
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-form button[type=submit]")
+    page = _counter(open_page, deployment, 1)  # signed in at once: window 1 is their only one
+    page.click("#sign-out")
     page.wait_for_selector("#windows-view:not([hidden])", timeout=WAIT_MS)
     screenshot(page, "counter-choose-window")
     offered = page.eval_on_selector_all(".window-choice", "els => els.map(e => e.dataset.window)")
@@ -218,7 +241,7 @@ def test_staff_sees_only_their_own_window(deployment, open_page):
 def test_staff_token_in_the_page_cannot_act_on_another_window(deployment, open_page):
     page = _counter(open_page, deployment, 1)
     status = page.evaluate("""async (hall) => {
-        const token = JSON.parse(sessionStorage.getItem('hallq.counter')).token;
+        const token = sessionStorage.getItem('hallq.token.staff');
         const response = await fetch('/api/v1/halls/' + hall + '/windows/2/call-next',
             {method: 'POST', headers: {Authorization: 'Bearer ' + token}});
         return response.status;

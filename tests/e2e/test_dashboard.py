@@ -75,7 +75,8 @@ def test_ticket_waiting_past_its_limit_shows_a_red_alert(served, open_page):
     _backdate_waiting(db_path, "A003", 31)  # service A: max_wait_min 30
     alert = page.locator(".alert.red[data-kind=wait_over_limit]", has_text="A003")
     alert.wait_for(timeout=15_000)
-    page.wait_for_timeout(5500)  # the next floor refresh shows the oldest wait in red too
+    # The next floor refresh shows the oldest wait in red too: wait for it, not for a time.
+    page.locator("td.lvl-red").first.wait_for(timeout=15_000)
     screenshot(page, "dashboard_floor")
     assert alert.is_visible()
 
@@ -94,7 +95,8 @@ def _reports_of_a_busy_floor(served, open_page):
 def test_reports_tab_shows_the_days_figures_and_charts(served, open_page):
     page = _reports_of_a_busy_floor(served, open_page)
     total = page.locator("#report-table tr.total td[data-col=issued]")
-    page.wait_for_timeout(500)  # charts drawn
+    page.wait_for_function("window.Chart && Chart.getChart('chart-satisfaction')",
+                           timeout=15_000)  # the charts are drawn
     screenshot(page, "dashboard_reports")
     assert total.inner_text() == "6"
 
@@ -110,7 +112,7 @@ def test_excel_download_carries_the_figures_on_screen(served, open_page):
         sheet = openpyxl.load_workbook(file).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header = next(row for row in rows if "取号数" in row)
-    total = next(row for row in rows if row[0] == "合计")
+    total = next(row for row in rows if row[0] == "全厅")
     in_file = {col: total[header.index(title)]
                for col, title in (("issued", "取号数"), ("served", "办结数"),
                                   ("transfers", "转移数"))}
@@ -124,7 +126,7 @@ def test_dashboard_switches_to_english(served, open_page):
     page = open_page(server.url + "/dashboard", HALL_SCREEN)
     _sign_in(page, hall.manager)
     page.click("#lang")
-    page.wait_for_timeout(300)
+    page.locator("section.hall h3", has_text="Today").first.wait_for(timeout=15_000)
     screenshot(page, "dashboard_floor_en")
     assert page.locator("section.hall h3").first.inner_text() == "Today"
 
@@ -161,8 +163,8 @@ def test_admin_sees_every_hall_side_by_side(hallq, open_page):
     _busy_floor(server, first)
     page = open_page(server.url + "/dashboard", HALL_SCREEN)
     _sign_in(page, "chief")
-    page.locator(f"section.hall[data-hall={second_code}]").wait_for(timeout=15_000)
-    page.wait_for_timeout(500)
+    page.locator(f"section.hall[data-hall={second_code}] h2",
+                 has_text="第二政务服务中心").wait_for(timeout=15_000)
     screenshot(page, "dashboard_admin_all_halls")
     assert page.locator("section.hall").count() == 2
     assert page.locator(f"section.hall[data-hall={second_code}] h2").inner_text() == \

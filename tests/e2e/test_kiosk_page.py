@@ -1,8 +1,10 @@
 """The kiosk page and the phone tracking page in a real browser, against a real server process
 and a real kiosk agent (file printer, fake card reader fed through its spool directory)."""
 
+import json
 import re
 import secrets
+import urllib.request
 
 import pytest
 import yaml
@@ -278,18 +280,26 @@ def priority_kiosk(hallq, tmp_path):
     config["halls"][0]["allow_priority"] = True
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     run_cli(["load-config", str(path)], deployment.env, tmp_path)
+    # The server's hall cache takes the new option up within seconds: wait for it, not a time.
+    wait_for(lambda: page_config(kiosk).get("allow_priority"), timeout=30,
+             what="allow_priority in the kiosk page's config")
     return kiosk
+
+
+def page_config(kiosk) -> dict:
+    """The configuration the server renders into the kiosk page."""
+    with urllib.request.urlopen(f"{kiosk.deployment.url}/kiosk/{kiosk.hall}", timeout=30) as page:
+        html = page.read().decode("utf-8")
+    return json.loads(re.search(r'id="kiosk-config">(.*?)</script>', html, re.S).group(1))
 
 
 def test_a_priority_ticket_is_marked_on_screen(priority_kiosk, open_page):
     page = open_page(priority_kiosk.url(), KIOSK_PORTRAIT)
-    page.wait_for_timeout(5500)  # the server's hall cache takes up the new option
-    page.reload()
     page.wait_for_selector("[data-service]:not([disabled])", timeout=TIMEOUT_MS)
-    page.click('[data-service="B"]')
-    page.wait_for_selector('[data-priority="priority"]', timeout=TIMEOUT_MS)
+    page.click('[data-action="priority"]', timeout=TIMEOUT_MS)  # 绿色通道 is its own entry
+    page.wait_for_selector(".priority-title", timeout=TIMEOUT_MS)
     screenshot(page, "kiosk-priority")
-    page.click('[data-priority="priority"]')
+    page.click('[data-service="B"]')
     page.wait_for_selector("#ticket-number", timeout=TIMEOUT_MS)
     assert page.locator(".service-name .badge").inner_text() == "绿色通道"
 

@@ -17,6 +17,8 @@ from tests.e2e.serverproc import (REPO_ROOT, ServerProcess, add_device, device_l
 pytestmark = pytest.mark.e2e
 
 WINDOW = 2
+UNSTAFFED = f"{WINDOW}号窗口 未开放"
+IDLE = f"{WINDOW}号窗口 等候叫号"
 
 
 def agent_command(url: str, hall: str, sign: str, token: str | None = None) -> list[str]:
@@ -78,12 +80,12 @@ def agent(deployment, tmp_path):
         agent.log.close()
 
 
-def test_the_idle_window_shows_its_name(agent):
-    assert agent.wait_for(f"{WINDOW}号窗口")[-1] == f"{WINDOW}号窗口"
+def test_an_unstaffed_window_shows_weikaifang(agent):
+    assert agent.wait_for(UNSTAFFED)[-1] == UNSTAFFED
 
 
 def test_each_call_is_shown(agent, hall):
-    agent.wait_for(f"{WINDOW}号窗口")
+    agent.wait_for(UNSTAFFED)
     for _ in range(3):
         hall.issue()
     numbers = [hall.call_next(WINDOW) for _ in range(3)]
@@ -92,19 +94,41 @@ def test_each_call_is_shown(agent, hall):
 
 
 def test_pause_and_resume_are_shown(agent, hall):
-    agent.wait_for(f"{WINDOW}号窗口")
+    agent.wait_for(UNSTAFFED)
     hall.issue()
     number = hall.call_next(WINDOW)
     agent.wait_for(f"请{number}号办理")
     hall.act(WINDOW, "pause", {"reason": "午间休息"})
-    agent.wait_for("暂停服务")
+    agent.wait_for(f"{WINDOW}号窗口 暂停")
     hall.act(WINDOW, "resume")
     texts = agent.wait_for(f"请{number}号办理", count=2)
-    assert texts[-3:] == [f"请{number}号办理", "暂停服务", f"请{number}号办理"]
+    assert texts[-3:] == [f"请{number}号办理", f"{WINDOW}号窗口 暂停", f"请{number}号办理"]
+
+
+def test_a_transfer_a_no_show_and_a_sign_out_take_the_number_off_the_sign(agent, hall):
+    agent.wait_for(UNSTAFFED)
+    hall.act(WINDOW, "sign-in")
+    agent.wait_for(IDLE)
+    for _ in range(3):
+        hall.issue()
+    first = hall.call_next(WINDOW)
+    agent.wait_for(f"请{first}号办理")
+    hall.act(WINDOW, "transfer", {"window": 1})
+    agent.wait_for(IDLE, count=2)
+    second = hall.call_next(WINDOW)
+    agent.wait_for(f"请{second}号办理")
+    hall.act(WINDOW, "no-show")
+    agent.wait_for(IDLE, count=3)
+    third = hall.call_next(WINDOW)
+    agent.wait_for(f"请{third}号办理")
+    hall.act(WINDOW, "sign-out")
+    texts = agent.wait_for(UNSTAFFED, count=2)
+    assert texts[-7:] == [IDLE, f"请{first}号办理", IDLE, f"请{second}号办理", IDLE,
+                          f"请{third}号办理", UNSTAFFED]
 
 
 def test_after_a_server_restart_the_sign_shows_what_happened_meanwhile(agent, hall, deployment):
-    agent.wait_for(f"{WINDOW}号窗口")
+    agent.wait_for(UNSTAFFED)
     hall.issue()
     server = deployment.servers[0]
     server.stop()
@@ -121,7 +145,7 @@ def test_after_a_server_restart_the_sign_shows_what_happened_meanwhile(agent, ha
 
 
 def test_sigterm_stops_the_agent_cleanly(agent):
-    agent.wait_for(f"{WINDOW}号窗口")
+    agent.wait_for(UNSTAFFED)
     assert agent.stop() == 0
 
 
@@ -136,7 +160,7 @@ def _last_seen(deployment, name: str):
 def _started(deployment, tmp_path, token):
     agent = Agent(deployment, tmp_path / "sign.bin", token)
     try:
-        agent.wait_for(f"{WINDOW}号窗口")
+        agent.wait_for(UNSTAFFED)
     except AssertionError:
         agent.process.kill()
         agent.process.wait(10)

@@ -115,6 +115,9 @@ class PipeDevice:
         self.grabbed = False
         os.write(self._write, b"x")
 
+    def fileno(self):
+        return self._read
+
     def grab(self):
         self.grabbed = True
 
@@ -137,7 +140,7 @@ def test_evdev_keypad_delivers_actions_and_releases_the_grab():
     pressed = []
     keypad = EvdevKeypad("/dev/input/fake", caller(), open_device=lambda path: device)
     keypad.start(lambda action: (pressed.append(action), got.set()))
-    got.wait(5)
+    assert got.wait(30), "the keypad delivered nothing"
     keypad.stop()
     assert (pressed, device.grabbed) == (["call_next"], False)
 

@@ -4,11 +4,14 @@ never logged."""
 
 import json
 import logging
+import threading
+import time
 
 import pytest
 
+import hardware.printer
 from hardware.card_reader import CardRead
-from hardware.printer import PrinterFault, PrinterStatus
+from hardware.printer import PrinterStatus
 from kiosk.agent import KioskAgent, main, parse_args, ticket_print
 from kiosk.journal import PrintJournal
 
@@ -18,25 +21,19 @@ JOB = {"job": 7, "ticket": 3, "number": "A007", "service": "A", "service_name": 
        "track_token": "abcdefghijklmnop", "tracking_url": None}
 
 
-class FakePrinter:
+class FakePrinter(hardware.printer.FakePrinter):
+    """The pure fake printer, with a fault from the start and a hook run as the ticket would go
+    out (before the fault check, like bytes sent to a printer that then reports paper out)."""
+
     def __init__(self, fault=None, on_print=None):
-        self.printed = []
-        self.fault = fault
-        self.on_print = on_print  # called as the bytes would go out
+        super().__init__()
+        self.simulate(fault)
+        self.on_print = on_print
 
     def print_ticket(self, ticket):
         if self.on_print:
             self.on_print()
-        if self.fault:
-            raise PrinterFault(self.fault)
-        self.printed.append(ticket)
-        return PrinterStatus.OK
-
-    def status(self):
-        return self.fault or PrinterStatus.OK
-
-    def close(self):
-        pass
+        return super().print_ticket(ticket)
 
 
 class Recorder:
@@ -288,3 +285,27 @@ def test_an_id_card_read_is_never_logged(agent, caplog):
 def test_the_token_may_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("HALLQ_KIOSK_TOKEN", "from-env")
     assert parse_args(["--server", "http://x", "--printer", "dummy"]).token == "from-env"
+
+
+def test_a_reconnection_begun_as_the_agent_stops_is_ended():
+    """SIGINT to a process group stops the server with the agent: the server's close reaches
+    the agent first and its client starts reconnecting, possibly after the stop's shutdown()
+    looked for a reconnection. The stop must still end it, or run() never returns."""
+    agent = KioskAgent("http://127.0.0.1:9", "token", FakePrinter())
+    sio = agent.sio
+    sio.reconnection_delay = sio.reconnection_delay_max = 60  # it would wait, then retry forever
+    agent._on_disconnect("transport close")  # the server went first: a drop, not the stop
+    begun = threading.Event()
+
+    def late_reconnection():
+        while not agent._stopping.is_set():
+            time.sleep(0.01)
+        time.sleep(0.2)  # after shutdown() found nothing to end
+        sio._reconnect_task = sio.start_background_task(sio._handle_reconnect)
+        begun.set()
+
+    threading.Thread(target=late_reconnection).start()
+    agent.stop()
+    assert begun.wait(5)
+    sio._reconnect_task.join(5)
+    assert not sio._reconnect_task.is_alive()

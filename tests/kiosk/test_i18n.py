@@ -117,15 +117,16 @@ def test_the_script_starts_in_the_rendered_language(client):
     assert embedded(page, "kiosk-config")["lang"] == "en"
 
 
-def test_the_tracking_page_is_rendered_in_english_when_asked(client):
-    page = client.get("/track/abcdefghijklmnop?lang=en").get_data(as_text=True)
+def test_the_tracking_page_is_rendered_in_english_when_asked(client, track_token):
+    page = client.get(f"/track/{track_token}?lang=en").get_data(as_text=True)
     assert "<title>Queue progress</title>" in page
 
 
 @pytest.mark.parametrize("path, element", [("/kiosk/h1", "kiosk-catalogs"),
-                                           ("/track/abcdefghijklmnop", "track-catalogs")])
-def test_the_scripts_get_the_same_catalogs(client, path, element):
-    catalogs = embedded(client.get(path).get_data(as_text=True), element)
+                                           ("/track/{token}", "track-catalogs")])
+def test_the_scripts_get_the_same_catalogs(client, track_token, path, element):
+    page = client.get(path.format(token=track_token)).get_data(as_text=True)
+    catalogs = embedded(page, element)
     assert catalogs == {language: compiled(language) for language in i18n.LANGUAGES}
 
 

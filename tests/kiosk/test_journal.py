@@ -2,7 +2,12 @@
 ignored, compacted so it cannot grow without bound, one agent at a time."""
 
 import json
+import os
+import signal
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -191,6 +196,44 @@ def test_a_second_agent_cannot_open_the_same_journal(open_journal):
     open_journal()
     with pytest.raises(JournalBusy):
         open_journal()
+
+
+HOLDER = """
+import sys, time
+from kiosk.journal import PrintJournal
+journal = PrintJournal.open(sys.argv[1])
+journal.printing(1, "A001")
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.fixture
+def holder(path):
+    """Another agent process holding the journal (started with the repository on its path)."""
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], cwd=root,
+                               stdout=subprocess.PIPE, text=True,
+                               env=dict(os.environ, PYTHONPATH=str(root)))
+    assert process.stdout.readline().strip() == "held"
+    yield process
+    if process.poll() is None:
+        process.kill()
+    process.wait(30)
+    process.stdout.close()
+
+
+def test_a_refusal_names_the_agent_holding_the_journal(open_journal, holder):
+    with pytest.raises(JournalBusy, match=f"pid {holder.pid}"):
+        open_journal()
+
+
+def test_the_journal_of_an_agent_killed_with_kill_9_is_taken_over(open_journal, holder):
+    """The lock dies with its holder (the kernel releases an flock), whatever killed it."""
+    holder.send_signal(signal.SIGKILL)
+    assert holder.wait(30) == -signal.SIGKILL
+    journal = open_journal()
+    assert journal.interrupted() == [1]  # and what it had journaled is there
 
 
 def test_the_journal_is_private_to_its_user(open_journal, path):

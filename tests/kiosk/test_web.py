@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_the_kiosk_page_is_chinese_first(client):
     page = client.get("/kiosk/h1").get_data(as_text=True)
@@ -26,8 +28,12 @@ def test_the_kiosk_script_is_served(client):
         assert response.status_code == 200
 
 
-def test_the_tracking_page_is_served(client):
-    assert client.get("/track/abcdefghijklmnop").status_code == 200
+def test_the_tracking_page_is_served(client, track_token):
+    assert client.get(f"/track/{track_token}").status_code == 200
+
+
+def test_the_tracking_page_of_an_unknown_ticket_is_404(client):
+    assert client.get("/track/abcdefghijklmnop").status_code == 404
 
 
 def test_the_qr_code_is_svg(client):

@@ -107,7 +107,7 @@ def test_call_pushes_window_changed_with_the_current_number(app, socketio, clien
     issue(client, kiosk)
     client.post("/api/v1/halls/h1/windows/1/call-next", headers=staff1)
     change = received(screen, protocol.WINDOW_CHANGED)[-1]["args"][0]
-    assert (change["state"], change["current"]["number"]) == ("open", "A001")
+    assert (change["state"], change["current"]["number"]) == ("serving", "A001")
 
 
 def test_pause_pushes_window_changed(app, socketio, client, staff1):
@@ -118,10 +118,11 @@ def test_pause_pushes_window_changed(app, socketio, client, staff1):
 
 
 def test_resume_pushes_window_changed(app, socketio, client, staff1):
+    client.post("/api/v1/halls/h1/windows/1/sign-in", headers=staff1)
     client.post("/api/v1/halls/h1/windows/1/pause", headers=staff1)
     screen = connect(app, socketio, hall="h1")
     client.post("/api/v1/halls/h1/windows/1/resume", headers=staff1)
-    assert received(screen, protocol.WINDOW_CHANGED)[-1]["args"][0]["state"] == "open"
+    assert received(screen, protocol.WINDOW_CHANGED)[-1]["args"][0]["state"] == "idle"
 
 
 def test_finish_pushes_window_changed_without_a_current(app, socketio, client, kiosk, staff1):

@@ -128,12 +128,15 @@ def test_the_page_hears_when_the_agent_leaves(app, socketio, kiosk):
     assert received(page, protocol.KIOSK_STATUS)[-1]["agent"] is False
 
 
-def test_a_card_read_reaches_the_paired_page(app, socketio, kiosk):
+def test_a_card_read_reaches_the_paired_page_as_a_reference_and_the_last_four(app, socketio,
+                                                                              kiosk):
     agent = connect(app, socketio, kiosk, "agent")
     page = connect(app, socketio, kiosk, "page")
     agent.emit(protocol.CARD_READ, {"id_number": ID_NUMBER}, namespace=NS)
-    assert received(page, protocol.CARD_READ) == [
-        {"id_number": ID_NUMBER, "masked": "110105********002X"}]
+    [read] = received(page, protocol.CARD_READ)
+    assert sorted(read) == ["masked", "ref"]
+    assert read["masked"] == "**************002X"
+    assert ID_NUMBER[:14] not in str(read)
 
 
 def test_a_card_read_reaches_no_other_kiosk(app, socketio, kiosk, accts):

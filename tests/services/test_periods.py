@@ -37,3 +37,17 @@ def test_the_ledger_refuses_more_than_a_year_like_the_reports(client, manager):
                         headers=manager)
     assert answer.status_code == 400
     assert answer.get_json()["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("value", ["20261203", "2026-W49-4", "2026-12-03T00:00", " 2026-12-03"])
+def test_only_the_extended_calendar_form_is_a_day(value):
+    with pytest.raises(DomainError) as refused:
+        periods.parse_day(value, date(2025, 3, 1), "from")
+    assert refused.value.code == "invalid_request"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "1969-12-31", "2100-01-01", "9999-12-31"])
+def test_days_beyond_the_supported_years_are_refused(value):
+    with pytest.raises(DomainError) as refused:
+        periods.parse_day(value, date(2025, 3, 1), "to")
+    assert "between" in refused.value.message

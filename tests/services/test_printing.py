@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from queue_server.domain.commands import PrintResult
 from queue_server.domain.errors import DomainError
 from queue_server.services import accounts, printing
 from queue_server.storage.models import print_jobs
@@ -47,7 +48,7 @@ def test_a_replayed_ticket_queues_one_job(ctx, client, kiosk):
 
 
 def test_the_job_rolls_back_with_its_ticket(ctx, client, kiosk, monkeypatch):
-    monkeypatch.setattr("queue_server.services.tickets._INSERT_EVENT", None)  # fails after it
+    monkeypatch.setattr("queue_server.storage.tickets._INSERT_EVENT", None)  # fails after it
     client.post("/api/v1/halls/h1/tickets", json={"service": "A"}, headers=kiosk)
     assert jobs(ctx) == []
 
@@ -73,7 +74,7 @@ def test_a_printed_job_leaves_the_catch_up(ctx, client, kiosk):
     issue(client, kiosk)
     principal = kiosk_principal(ctx, kiosk)
     job = printing.queued_jobs(ctx, principal.device_id)[0]
-    printing.record_result(ctx, principal, {"job": job["job"], "ok": True})
+    printing.record_result(ctx, principal, PrintResult(job["job"], True))
     assert printing.queued_jobs(ctx, principal.device_id) == []
 
 
@@ -81,8 +82,8 @@ def test_the_first_result_counts(ctx, client, kiosk):
     issue(client, kiosk)
     principal = kiosk_principal(ctx, kiosk)
     job = printing.queued_jobs(ctx, principal.device_id)[0]["job"]
-    printing.record_result(ctx, principal, {"job": job, "ok": True})
-    again = printing.record_result(ctx, principal, {"job": job, "ok": False, "fault": "offline"})
+    printing.record_result(ctx, principal, PrintResult(job, True))
+    again = printing.record_result(ctx, principal, PrintResult(job, False, "offline"))
     assert (again["status"], again["changed"]) == ("printed", False)
 
 
@@ -90,7 +91,7 @@ def test_a_failed_job_keeps_its_fault(ctx, client, kiosk):
     ticket = issue(client, kiosk)
     principal = kiosk_principal(ctx, kiosk)
     job = printing.queued_jobs(ctx, principal.device_id)[0]["job"]
-    printing.record_result(ctx, principal, {"job": job, "ok": False, "fault": "paper_out"})
+    printing.record_result(ctx, principal, PrintResult(job, False, "paper_out"))
     assert (printing.job_status(ctx, ticket["id"]), jobs(ctx)[0]["fault"]) == \
         ("failed", "paper_out")
 
@@ -100,14 +101,14 @@ def test_another_kiosk_cannot_settle_a_job(ctx, client, kiosk, accts):
     job = printing.queued_jobs(ctx, kiosk_principal(ctx, kiosk).device_id)[0]["job"]
     other = kiosk_principal(ctx, accts.device("kiosk"))
     with pytest.raises(DomainError):
-        printing.record_result(ctx, other, {"job": job, "ok": True})
+        printing.record_result(ctx, other, PrintResult(job, True))
 
 
 @pytest.mark.parametrize("body", [None, {}, {"job": "1", "ok": True}, {"job": 1},
                                   {"job": True, "ok": True}])
 def test_a_malformed_result_is_refused(ctx, kiosk, body):
     with pytest.raises(DomainError):
-        printing.record_result(ctx, kiosk_principal(ctx, kiosk), body)
+        printing.record_result(ctx, kiosk_principal(ctx, kiosk), PrintResult.from_body(body))
 
 
 def test_an_issued_kiosk_ticket_publishes_its_print_job(ctx, client, kiosk, monkeypatch):

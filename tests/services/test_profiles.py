@@ -151,4 +151,4 @@ def test_photo_and_staff_number_round_trip_on_postgresql(pg_url, tmp_path, monke
         assert (profiles.photo(ctx, "h1", key), taken) == ((photo, "image/png"),
                                                            "staff_no_taken")
     finally:
-        ctx.db.dispose()
+        ctx.close()

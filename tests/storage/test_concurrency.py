@@ -8,26 +8,10 @@ import threading
 import uuid
 from collections import Counter
 
-import pytest
-
-from queue_server.app import create_app
+from queue_server.domain.commands import IssueTicket
 from queue_server.domain.errors import DomainError
 from queue_server.domain.idnumber import make_id_number
 from queue_server.services import accounts, calling, tickets
-from queue_server.services.config_loader import load_config
-from tests.conftest import TEST_HALL, FakeClock
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend_ctx(request, tmp_path, monkeypatch):
-    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
-    monkeypatch.chdir(tmp_path)
-    app = create_app({"database_url": url, "async_mode": "threading", "secret_key": "s",
-                      "queue_event_interval": 0.0, "password_hash_method": "pbkdf2:sha256:1000"},
-                     clock=FakeClock())
-    ctx = app.extensions["hallq"]
-    load_config(ctx, TEST_HALL)
-    yield ctx
-    ctx.db.dispose()
 
 
 def device(ctx, kind="kiosk", window=None):
@@ -59,7 +43,7 @@ def test_concurrent_issues_never_repeat_a_number(backend_ctx):
     kiosk = device(backend_ctx)
 
     def work(_):
-        return [tickets.issue_ticket(backend_ctx, kiosk, "h1", {"service": "A"})[0]["number"]
+        return [tickets.issue_ticket(backend_ctx, kiosk, "h1", IssueTicket("A"))[0]["number"]
                 for _ in range(25)]
 
     results, errors = run_threads(16, work)
@@ -70,7 +54,7 @@ def test_concurrent_issues_never_repeat_a_number(backend_ctx):
 def test_racing_windows_never_call_a_ticket_twice(backend_ctx):
     kiosk = device(backend_ctx)
     for _ in range(60):
-        tickets.issue_ticket(backend_ctx, kiosk, "h1", {"service": "A"})
+        tickets.issue_ticket(backend_ctx, kiosk, "h1", IssueTicket("A"))
     hall_id = backend_ctx.halls.get("h1").id
     manager = accounts.Principal("user", accounts.add_user(
         backend_ctx, "boss", "a long password", "manager", hall_id), "manager", hall_id)
@@ -94,7 +78,7 @@ def test_racing_windows_never_call_a_ticket_twice(backend_ctx):
 def test_same_idempotency_key_at_once_gives_one_ticket(backend_ctx):
     kiosk = device(backend_ctx)
     results, errors = run_threads(8, lambda _: tickets.issue_ticket(
-        backend_ctx, kiosk, "h1", {"service": "A"}, "same-tap")[0]["id"])
+        backend_ctx, kiosk, "h1", IssueTicket("A"), "same-tap")[0]["id"])
     assert (errors, len(set(results))) == ([], 1)
 
 
@@ -105,12 +89,13 @@ def test_same_person_at_once_gets_one_ticket(backend_ctx):
     def work(_):
         try:
             return tickets.issue_ticket(backend_ctx, kiosk, "h1",
-                                        {"service": "C", "id_number": person})[0]["number"]
+                                        IssueTicket("C", id_number=person))[0]["number"]
         except DomainError as error:
             return error.code
 
     results, errors = run_threads(8, work)
-    assert (errors, sorted(results)) == ([], ["C001"] + ["already_waiting"] * 7)
+    assert errors == []  # before sorting: a thread that raised left None among the results
+    assert sorted(results) == ["C001"] + ["already_waiting"] * 7
 
 
 def test_quota_holds_under_concurrency(backend_ctx):
@@ -118,9 +103,38 @@ def test_quota_holds_under_concurrency(backend_ctx):
 
     def work(_):
         try:
-            return tickets.issue_ticket(backend_ctx, kiosk, "h1", {"service": "B"})[0]["number"]
+            return tickets.issue_ticket(backend_ctx, kiosk, "h1", IssueTicket("B"))[0]["number"]
         except DomainError as error:
             return error.code
 
     results, errors = run_threads(8, work)
-    assert (errors, sorted(results)) == ([], ["B001", "B002", "B003"] + ["quota_exhausted"] * 5)
+    assert errors == []
+    assert sorted(results) == ["B001", "B002", "B003"] + ["quota_exhausted"] * 5
+
+
+def test_same_person_at_once_after_midnight_gets_one_ticket_and_one_expiry(backend_ctx):
+    """Yesterday's ticket is still waiting; eight taps at once just after the hall's local
+    midnight: one new ticket, seven refusals, yesterday's ticket expired and logged once."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import func, select
+
+    from queue_server.storage.models import ticket_events
+
+    kiosk = device(backend_ctx)
+    person = make_id_number("11010519800101123")
+    tickets.issue_ticket(backend_ctx, kiosk, "h1", IssueTicket("C", id_number=person))
+    backend_ctx.clock.now = datetime(2026, 3, 2, 16, 0, 1, tzinfo=timezone.utc)  # 00:00:01 local
+
+    def work(_):
+        try:
+            return tickets.issue_ticket(backend_ctx, kiosk, "h1",
+                                        IssueTicket("C", id_number=person))[0]["number"]
+        except DomainError as error:
+            return error.code
+
+    results, errors = run_threads(8, work)
+    with backend_ctx.db.read() as conn:
+        expiries = conn.execute(select(func.count()).select_from(ticket_events)
+                                .where(ticket_events.c.kind == "expired")).scalar_one()
+    assert (errors, sorted(results), expiries) == ([], ["C001"] + ["already_waiting"] * 7, 1)

@@ -74,6 +74,13 @@ def test_floor_carries_todays_figures(client, kiosk, manager):
         "issued"] == 1
 
 
+def test_floor_says_which_windows_someone_is_signed_in_at(client, manager, staff1):
+    client.post("/api/v1/halls/h1/windows/1/sign-in", headers=staff1)
+    windows = client.get("/api/v1/halls/h1/floor", headers=manager).get_json()["windows"]
+    assert [(w["window"], w["signed_in"]) for w in windows] == [(1, True), (2, False),
+                                                                (3, False)]
+
+
 def test_floor_is_for_managers(client, kiosk):
     assert client.get("/api/v1/halls/h1/floor", headers=kiosk).status_code == 403
 

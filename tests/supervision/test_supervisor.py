@@ -274,12 +274,27 @@ def test_heartbeat_writes_at_most_once_a_minute_per_device(ctx, kiosk):
     assert writes == [True, False, False]
 
 
-def test_windows_nobody_signed_in_at_are_unattended(ctx):
+def test_windows_nobody_signed_in_at_are_unattended(ctx, clock):
+    open_alerts(ctx)
+    clock.advance(minutes=10)  # the default grace (test_unattended.py)
     assert open_alerts(ctx, "window_unattended") == [("window_unattended", "red")] * 3
 
 
-def test_signing_in_clears_the_windows_unattended_alert(ctx, client, accts):
+def test_signing_in_clears_the_windows_unattended_alert(ctx, client, accts, clock):
     staff = accts.user("staff", windows=(1,))
+    open_alerts(ctx)
+    clock.advance(minutes=10)
     open_alerts(ctx)
     client.post("/api/v1/halls/h1/windows/1/sign-in", headers=staff)
     assert len(open_alerts(ctx, "window_unattended")) == 2
+
+
+def test_a_hall_without_devices_raises_no_device_alert(ctx, client, staff1, clock):
+    """A village point: one clerk takes tickets for walk-ins (代取号) at the counter, no kiosk,
+    screen, LED sign or evaluator was ever installed."""
+    for _ in range(3):
+        issue(client, staff1)
+    clock.advance(hours=3)
+    alerts = open_alerts(ctx)
+    assert not [kind for kind, _ in alerts if kind.startswith("device_")]
+    assert ("wait_over_limit", "red") in alerts  # the hall itself is still supervised

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from queue_server.app import create_app
+from queue_server.domain.commands import IssueTicket
 from queue_server.services import accounts, supervisor, tickets
 from queue_server.services.config_loader import load_config
 from queue_server.storage.models import alerts
@@ -19,7 +20,7 @@ def _app(url, clock):
                       clock=clock)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def two_contexts(request, tmp_path, monkeypatch):
     url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_url")
     monkeypatch.chdir(tmp_path)
@@ -29,7 +30,7 @@ def two_contexts(request, tmp_path, monkeypatch):
     load_config(contexts[0], TEST_HALL)
     yield contexts, clock
     for ctx in contexts:
-        ctx.db.dispose()
+        ctx.close()
 
 
 def _race(contexts, rounds=20):
@@ -57,7 +58,7 @@ def _setup_overdue(ctx, clock, count=10):
     kiosk = accounts.authenticate(ctx, accounts.add_device(ctx, "k", "kiosk",
                                                            ctx.halls.get("h1").id))
     for _ in range(count):
-        tickets.issue_ticket(ctx, kiosk, "h1", {"service": "A"})
+        tickets.issue_ticket(ctx, kiosk, "h1", IssueTicket("A"))
     clock.advance(minutes=31)
 
 

@@ -168,6 +168,7 @@
       });
     },
     speechText: speechText,
+    chineseNumber: chineseNumber,
     inQuietHours: inQuietHours
   };
 })();

@@ -4,20 +4,16 @@
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("hallq-config").textContent);
-  const T = window.HALLQ_TEXTS;
+  Hallq.setLanguage(config.lang);
+  const T = Hallq.texts.table();
   const hallq = window.hallq = window.hallq || {};
   hallq.config = config;
   hallq.events = [];         // [{name, at}] every event received, for tests and diagnosis
   hallq.connects = 0;        // how many hall_snapshots have been applied
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  const el = Hallq.el;  // el(tag, className, text)
 
-  function windowLabel(number, name) { return T.window_label(number, name); }
+  function windowLabel(number, name) { return Hallq.t("window_label", {number: number, name: name}); }
 
   function serviceName(service) {
     return (T.locale.startsWith("en") && service.name_en) ? service.name_en : service.name;
@@ -62,17 +58,9 @@
   }
 
   // Pairing (optional): opened once with ?token=DISPLAY_DEVICE_TOKEN, the screen keeps the token
-  // (localStorage), drops it from the address bar and sends heartbeats, so the supervisor
-  // notices a screen that went dark. Unpaired screens work the same, untracked.
-  const PAIR_KEY = "hallq.display." + config.hall;
-  const params = new URLSearchParams(location.search);
-  if (params.get("token")) {
-    localStorage.setItem(PAIR_KEY, params.get("token"));
-    params.delete("token");
-    const query = params.toString();
-    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
-  }
-  const deviceToken = localStorage.getItem(PAIR_KEY);
+  // (hallq.token.display.<hall>, localStorage), drops it from the address bar and sends
+  // heartbeats, so the supervisor notices a screen that went dark. Unpaired screens work the same, untracked.
+  const deviceToken = Hallq.pairedToken("display", config.hall);
   const HEARTBEAT_MS = 60 * 1000;
 
   // Connect to /display; handlers: {hall_snapshot, ticket_called, window_changed, queue_changed}.
@@ -99,7 +87,7 @@
       if (deviceToken && (code === "unauthenticated" || code === "forbidden")) {
         // Revoked or foreign pairing: keep showing the calls, unpaired (the supervisor will
         // report this screen silent to the managers).
-        localStorage.removeItem(PAIR_KEY);
+        Hallq.tokens.clear("display", config.hall);
         location.reload();
       }
     });
@@ -151,8 +139,50 @@
     }
   }
 
+  // Calls and windows as the server states them (see queue_server/services/floor.py): a call
+  // is active only while its window is serving that very number; the server's window_changed
+  // carries each window's true state and current ticket, so the pages never guess.
+  function stateLabel(state) { return T.states[state] || T.states.closed; }
+
+  function callIsActive(call, windows) {
+    const w = windows.find(function (x) { return x.window === call.window; });
+    return Boolean(w && w.state === "serving" && w.current && w.current.number === call.number);
+  }
+
+  // A call pushed by ticket_called, newest first, once per number (a recall replaces its call).
+  function addCall(calls, call, windows, limit) {
+    const w = windows.find(function (x) { return x.window === call.window; });
+    if (w) {
+      w.state = "serving";
+      w.current = {number: call.number, service: call.service, service_name: call.service_name};
+    }
+    const rest = calls.filter(function (c) { return c.number !== call.number; });
+    rest.unshift(Object.assign({}, call));
+    rest.length = Math.min(rest.length, limit);
+    refreshCalls(rest, windows);
+    return rest;
+  }
+
+  // After a window_changed: the window takes the server's state, and every call is re-judged.
+  function applyWindow(windows, calls, change) {
+    const w = windows.find(function (x) { return x.window === change.window; });
+    if (!w) return null;
+    Object.assign(w, {state: change.state, reason: change.reason, current: change.current,
+                      window_name: change.window_name});
+    refreshCalls(calls, windows);
+    return w;
+  }
+
+  function refreshCalls(calls, windows) {
+    for (const call of calls) call.active = callIsActive(call, windows);
+  }
+
+  function latestActive(calls) {
+    return calls.find(function (c) { return c.active; }) || null;
+  }
+
   window.HallqDisplay = {
     config, T, el, windowLabel, serviceName, hallNow, hallParts, startClock, connect, fit,
-    fitWidth
+    fitWidth, stateLabel, addCall, applyWindow, refreshCalls, latestActive
   };
 })();

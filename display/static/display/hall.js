@@ -1,6 +1,10 @@
-/* The hall screen (综合屏): the latest call in very large type (highlighted for a few seconds),
-   the last calls, every window's state, people waiting per service, the notice and the hall's
-   clock. Rendered from hall_snapshot (on every connect) and the pushed events; nothing polls.
+/* The hall screen (综合屏): the latest call that still stands in very large type (highlighted
+   for a few seconds), the last calls (each number once; calls that ended are dimmed), every
+   window's state (未开放 / 暂停 / 等候叫号 / 办理中), people waiting per service in large type,
+   a QR code of the phone queue page, the notice and the hall's clock. Rendered from
+   hall_snapshot (on every connect) and the pushed events; nothing polls. A call leaves the big
+   panel as soon as the server says its window no longer serves it (transfer, 过号, finish,
+   hold, pause, sign-out).
    window.hallq.state is the rendered state; window.hallq.lastRender says what was drawn when. */
 (function () {
   "use strict";
@@ -14,14 +18,15 @@
   function byId(id) { return document.getElementById(id); }
 
   // Fit once the whole page is laid out: each list's room depends on the others' content.
-  let fitPending = false;
+  // hallq.fitPending (tests): a fit is scheduled and the lists may overflow until it runs.
+  hallq.fitPending = false;
   function scheduleFit() {
-    if (fitPending) return;
-    fitPending = true;
+    if (hallq.fitPending) return;
+    hallq.fitPending = true;
     requestAnimationFrame(function () {
-      fitPending = false;
       for (const id of ["services", "windows", "recent-calls"]) D.fit(byId(id));
       D.fitWidth(byId("latest-call"));
+      hallq.fitPending = false;
     });
   }
 
@@ -30,6 +35,7 @@
     byId("windows-title").textContent = T.windows;
     byId("services-title").textContent = T.waiting;
     byId("latest-label").textContent = T.latest_call;
+    byId("follow-caption").textContent = T.follow_queue;
   }
 
   function callLine(call) {
@@ -42,6 +48,7 @@
                  el("span", "window", D.windowLabel(call.window, call.window_name)));
     if (T.to_handle) where.append(el("span", "word", T.to_handle));
     if (call.recall) where.append(el("span", "recall-tag", T.recall));
+    if (call.booked) where.append(el("span", "booked-tag", T.booked));  // 预约 (issue 13)
     const wrap = el("div");
     wrap.append(box, where);
     return wrap;
@@ -50,20 +57,23 @@
   function renderLatest(highlight) {
     const node = byId("latest-call");
     node.replaceChildren();
-    const latest = state.recent[0];
+    const latest = D.latestActive(state.recent);
     if (!latest) {
       node.append(el("div", "no-calls", T.no_calls));
+      node.dataset.number = "";
     } else {
       node.append(callLine(latest));
       node.dataset.number = latest.number;
     }
     scheduleFit();
-    if (highlight) {
-      const panel = byId("latest");
-      panel.classList.remove("highlight");
+    const panel = byId("latest");
+    clearTimeout(highlightTimer);
+    panel.classList.remove("highlight");
+    // Only a new call flashes: an older call shown again (the newer one ended) must not look
+    // like a fresh call.
+    if (highlight && latest) {
       void panel.offsetWidth;  // restart the animation for a call right after another
       panel.classList.add("highlight");
-      clearTimeout(highlightTimer);
       highlightTimer = setTimeout(function () { panel.classList.remove("highlight"); },
                                   HIGHLIGHT_MS);
     }
@@ -72,9 +82,16 @@
   function renderRecent() {
     const list = byId("recent-calls");
     list.replaceChildren();
-    for (const call of state.recent.slice(1, RECENT)) {
-      const item = el("li", "recent-call" + (call.recall ? " is-recall" : ""));
-      item.append(el("span", "number", call.number),
+    const latest = D.latestActive(state.recent);
+    for (const call of state.recent.filter(function (c) { return c !== latest; })
+             .slice(0, RECENT - 1)) {
+      const item = el("li", "recent-call" + (call.recall ? " is-recall" : "") +
+                            (call.booked ? " is-booked" : "") +
+                            (call.active ? "" : " is-ended"));
+      item.dataset.number = call.number;
+      const number = el("span", "number", call.number);
+      if (call.booked) number.dataset.booked = T.booked;  // 预约: the badge before the number
+      item.append(number,
                   el("span", "window", D.windowLabel(call.window, call.window_name)));
       list.append(item);
     }
@@ -88,17 +105,15 @@
     for (const w of state.windows) {
       const item = el("li", "window-row state-" + w.state);
       item.dataset.window = w.window;
+      item.dataset.state = w.state;
       item.append(el("span", "window-name", D.windowLabel(w.window, w.window_name)));
       const status = el("span", "window-status");
-      if (w.state === "paused") {
-        status.append(el("span", "paused", T.paused));
-        if (w.reason) status.append(el("span", "reason", w.reason));
-      } else if (w.state === "closed") {
-        status.append(el("span", "closed", T.closed));
-      } else if (w.current) {
-        status.append(el("span", "number", w.current.number));
+      if (w.state === "serving" && w.current) {
+        status.append(el("span", "serving", D.stateLabel(w.state)),
+                      el("span", "number", w.current.number));
       } else {
-        status.append(el("span", "idle", T.idle));
+        status.append(el("span", "state-word", D.stateLabel(w.state)));
+        if (w.state === "paused" && w.reason) status.append(el("span", "reason", w.reason));
       }
       item.append(status);
       list.append(item);
@@ -109,8 +124,10 @@
   function renderServices() {
     const list = byId("services");
     list.replaceChildren();
+    list.classList.toggle("two-columns", state.services.length > 4);
     for (const s of state.services) {
       const item = el("li", "service-row" + (s.open === false ? " is-closed" : ""));
+      item.dataset.service = s.code;
       item.append(el("span", "service-name", D.serviceName(s)));
       const count = el("span", "service-waiting");
       count.append(el("span", "count", String(s.waiting)));
@@ -148,19 +165,15 @@
     state.windows = data.windows;
     state.services = data.services;
     state.recent = data.recent_calls.slice(0, RECENT);
+    D.refreshCalls(state.recent, state.windows);
     state.notice = data.notice;
     renderAll();
-    rendered("snapshot", state.recent[0] && state.recent[0].number);
+    const latest = D.latestActive(state.recent);
+    rendered("snapshot", latest && latest.number);
   }
 
   function ticketCalled(call) {
-    state.recent.unshift(call);
-    state.recent.length = Math.min(state.recent.length, RECENT);
-    const w = state.windows.find(function (x) { return x.window === call.window; });
-    if (w) {
-      w.current = {number: call.number, service: call.service, service_name: call.service_name};
-      w.state = "open";
-    }
+    state.recent = D.addCall(state.recent, call, state.windows, RECENT);
     renderLatest(true);
     renderRecent();
     renderWindows();
@@ -169,12 +182,13 @@
   }
 
   function windowChanged(change) {
-    const w = state.windows.find(function (x) { return x.window === change.window; });
-    if (!w) return;
-    Object.assign(w, {state: change.state, reason: change.reason, current: change.current,
-                      window_name: change.window_name});
+    const shownBefore = byId("latest-call").dataset.number;
+    if (!D.applyWindow(state.windows, state.recent, change)) return;
+    const latest = D.latestActive(state.recent);
+    if ((latest ? latest.number : "") !== shownBefore) renderLatest(false);
+    renderRecent();
     renderWindows();
-    rendered("window_changed");
+    rendered("window_changed", latest && latest.number);
   }
 
   function queueChanged(change) {
@@ -192,5 +206,10 @@
     queue_changed: queueChanged
   });
   window.addEventListener("resize", renderAll);
-  if (document.fonts && document.fonts.ready) document.fonts.ready.then(scheduleFit);
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(scheduleFit);
+    // Text drawn later can need a face not loaded yet (CJK fonts load by unicode range): fit
+    // again once it has arrived, or the lists overflow in the real glyphs' heights.
+    document.fonts.addEventListener("loadingdone", scheduleFit);
+  }
 })();

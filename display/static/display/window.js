@@ -1,5 +1,8 @@
-/* The window screen (窗口屏) over one window: the number being served, huge; 暂停服务 with the
-   reason when paused; the window's name when idle. Fed by /display with auth {hall, window}. */
+/* The window screen (窗口屏) over one window: the number being served, huge, under 办理中;
+   otherwise the window's state in the words every screen uses: 未开放 (nobody signed in or
+   outside hours), 暂停 with the reason, 等候叫号. Fed by /display with auth {hall, window};
+   window_changed carries the server's true state and current ticket, so a transferred, 过号,
+   finished or held ticket leaves the screen at once. */
 (function () {
   "use strict";
   const D = window.HallqDisplay, T = D.T, hallq = window.hallq;
@@ -12,32 +15,31 @@
 
   function render(flash) {
     const main = byId("window-main");
-    main.className = "window-main state-" + state.state + (state.current ? " serving" : "");
-    const label = D.windowLabel(number, state.window_name);
-    byId("window-name").textContent = label;
+    const serving = state.state === "serving" && state.current;
+    main.className = "window-main state-" + state.state + (serving ? " serving" : "");
+    byId("window-name").textContent = D.windowLabel(number, state.window_name);
     const stateNode = byId("window-state"), numberNode = byId("window-number"),
       detail = byId("window-detail");
-    if (state.state === "paused") {
-      stateNode.textContent = "";
-      numberNode.textContent = T.paused;
-      detail.textContent = state.reason || "";
-    } else if (state.current && state.state !== "closed") {
-      stateNode.textContent = T.serving;
+    if (serving) {
+      stateNode.textContent = D.stateLabel("serving");
       numberNode.textContent = state.current.number;
       detail.textContent = state.current.service_name || "";
     } else {
-      stateNode.textContent = state.state === "closed" ? T.closed : T.welcome;
-      numberNode.textContent = label;
-      detail.textContent = "";
+      stateNode.textContent = "";
+      numberNode.textContent = D.stateLabel(state.state);
+      detail.textContent = state.state === "paused" ? (state.reason || "") : "";
     }
     numberNode.dataset.shows = numberNode.textContent;
+    main.dataset.state = state.state;
     byId("window-services").textContent = state.services.join(" · ");
     if (flash) {
       main.classList.add("highlight");
       clearTimeout(flashTimer);
       flashTimer = setTimeout(function () { main.classList.remove("highlight"); }, 6000);
+    } else if (!serving) {
+      main.classList.remove("highlight");
     }
-    hallq.lastRender = {shows: numberNode.textContent, at: Date.now()};
+    hallq.lastRender = {shows: numberNode.textContent, state: state.state, at: Date.now()};
   }
 
   function snapshot(data) {
@@ -52,17 +54,17 @@
   function ticketCalled(call) {
     if (call.window !== number) return;
     state.current = {number: call.number, service: call.service, service_name: call.service_name};
-    state.state = "open";
+    state.state = "serving";
     render(true);
   }
 
   function windowChanged(change) {
     if (change.window !== number) return;
-    const before = state.current && state.current.number;
+    const before = state.state === "serving" && state.current && state.current.number;
     Object.assign(state, {state: change.state, reason: change.reason, current: change.current,
                           window_name: change.window_name});
-    render(false);
-    if (state.current && state.current.number !== before) render(true);
+    const now = state.state === "serving" && state.current && state.current.number;
+    render(Boolean(now) && now !== before);
   }
 
   byId("connection").textContent = T.reconnecting;

@@ -5,8 +5,10 @@
   var WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   var CHECK_CHARS = "10X98765432";
   // Province codes: 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71 (Taiwan), 81-83 (HK, Macau,
-  // Taiwan residence permits), 91 (abroad).
-  var AREAS = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3]|91)/;
+  // Taiwan residence permits); the same list as queue_server/domain/idnumber.py, which refuses
+  // 9x (not the GB 11643 layout). tests/vectors/shared_rules.json holds both to it.
+  var AREAS = /^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])/;
+  var EARLIEST_YEAR = 1890;  // as the server: born 1890-01-01 or later
 
   function checkChar(prefix17) {
     var total = 0;
@@ -20,7 +22,7 @@
     if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
       return false;
     }
-    return y >= 1900 && date.getTime() <= today.getTime();
+    return y >= EARLIEST_YEAR && date.getTime() <= today.getTime();
   }
 
   function checkIdNumber(text, today) {

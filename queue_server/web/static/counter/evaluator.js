@@ -1,30 +1,28 @@
 /* The evaluator tablet at a window (评价器). Paired once with ?token= (kept in localStorage).
-   Idle: the window and who serves there (name, staff number, photo). After 办结 the server pushes evaluation_request: the
-   page asks for one of the five national grades; a bad grade offers reasons and text. Rating is
-   voluntary and never pre-filled: if nobody answers within the timeout the page returns to idle
+   Idle: the window, its state (未开放 / 暂停 / 等候叫号 / 办理中) and who serves there (name,
+   staff number, photo). After 办结 the server pushes evaluation_request: the page asks for one
+   of the five national grades and records the grade on the tap, so a citizen who taps 不满意
+   and walks away still leaves the rating. A bad grade then offers reasons, text and a phone
+   number for the call-back (回访), all optional, added to the same evaluation (PATCH). Rating
+   is voluntary and never pre-filled: if nobody taps within the timeout the page returns to idle
    and sends nothing. */
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("evaluator-config").textContent);
-  const T = window.HALLQ_COUNTER_TEXTS[config.lang === "en" ? "en" : "zh"];
-  const ZH = window.HALLQ_COUNTER_TEXTS.zh;  // stored reasons are in Chinese, whatever the page shows
-  const fill = window.hallqText;
-  const $ = (id) => document.getElementById(id);
+  Hallq.setLanguage(config.lang);
+  const T = Hallq.texts.table();
+  const ZH = Hallq.texts.table("zh");  // stored reasons are in Chinese, whatever the page shows
+  const $ = Hallq.byId;
   const GRADES = ["very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied"];
   const BAD = ["dissatisfied", "very_dissatisfied"];
-  const KEY = "hallq.evaluator." + config.hall + "." + config.window;
-  const hallq = window.hallq = {screen: null, requests: [], submitted: [], timeouts: 0};
+  const hallq = window.hallq = {screen: null, requests: [], submitted: [], amended: [],
+                                timeouts: 0};
 
-  for (const node of document.querySelectorAll("[data-t]")) node.textContent = T[node.dataset.t];
+  Hallq.texts.apply();
 
-  const params = new URLSearchParams(location.search);
-  if (params.get("token")) {
-    localStorage.setItem(KEY, params.get("token"));
-    params.delete("token");
-    const query = params.toString();
-    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
-  }
-  const token = localStorage.getItem(KEY);
+  // Paired once with ?token= (hallq.token.evaluator.<hall>.<window>, kept in localStorage).
+  const token = Hallq.pairedToken("evaluator", config.hall + "." + config.window);
+  const client = Hallq.client("evaluator", {token: token});
 
   let request = null;       // the ticket being rated
   let grade = null;
@@ -35,6 +33,7 @@
     for (const id of ["idle", "ask", "reasons", "thanks", "pair"]) $(id).hidden = id !== name;
     hallq.screen = name;
     $("ask-error").hidden = true;
+    document.body.dataset.screen = name;
   }
 
   // The staff card (亮证上岗): name, staff number (工号) when set, photo when set; without a
@@ -58,14 +57,28 @@
     }
   }
 
+  // The window's state in the same words as every screen of the hall.
+  function windowState(state) {
+    const name = state.window_state || (state.staff ? "idle" : "closed");
+    const node = $("window-state");
+    node.className = "window-state " + name;
+    node.textContent = T.eval_state[name];
+    const note = T.eval_state_note[name];
+    $("state-note").textContent = note;
+    $("state-note").hidden = !note || (name === "closed" && !state.staff);
+    document.body.dataset.windowState = name;
+  }
+
   function idle(state) {
     if (state) {
       const staff = state.staff;
       $("staff-card").hidden = !staff;
       $("nobody").hidden = !!staff;
       if (staff) staffCard(staff);
+      windowState(state);
     }
     request = null; grade = null; deadline = 0;
+    forget();
     screen("idle");
   }
   let lastState = null;
@@ -79,7 +92,7 @@
     request = req; grade = null;
     const service = config.lang === "en" && req.service_name_en ? req.service_name_en
                                                                  : req.service_name;
-    $("ask-ticket").textContent = fill(T.eval_ticket, {number: req.number, service}) +
+    $("ask-ticket").textContent = Hallq.t("eval_ticket", {number: req.number, service}) +
       (req.staff_name ? " · " + T.eval_staff + " " + req.staff_name : "");
     restartTimer();
     screen("ask");
@@ -125,44 +138,80 @@
   }
   $("comment").addEventListener("input", restartTimer);
 
-  function choose(name) {
-    if (!request) return;
+  // The tap records the grade at once; a bad grade then offers the optional extras.
+  async function choose(name) {
+    if (!request || sending) return;
     grade = name;
-    if (!BAD.includes(name)) return submit(name, null);
+    const status = await post(request, name);
+    if (status === null) return failed();
+    if (status === 409 || !BAD.includes(name)) {
+      return thanks(status === 409 ? T.eval_already : T.eval_thanks,
+                    BAD.includes(name) ? T.eval_bad_thanks_sub : T.eval_thanks_sub);
+    }
     $("reasons-grade").textContent = T.grades[name];
     for (const b of reasonList.children) { b.classList.remove("chosen"); b.setAttribute("aria-pressed", "false"); }
-    $("comment").value = "";
+    $("comment").value = ""; $("phone").value = "";
     $("reasons-error").hidden = true;
     restartTimer();
     screen("reasons");
     tick();
   }
-  $("reasons-back").addEventListener("click", () => { grade = null; restartTimer(); screen("ask"); tick(); });
-  $("reasons-submit").addEventListener("click", () => {
+
+  let sending = false;
+  async function send(method, ticket, body) {
+    sending = true;
+    try {
+      const response = await client.respond("/tickets/" + ticket + "/evaluation", {
+        method: method, body: JSON.stringify(body)});
+      return response.status;
+    } catch (e) {
+      return null;
+    } finally {
+      sending = false;
+    }
+  }
+
+  async function post(req, name) {
+    deadline = 0;
+    const status = await send("POST", req.ticket, {grade: name});
+    if (status === 201) hallq.submitted.push({ticket: req.ticket, grade: name});
+    return status === 201 || status === 409 ? status : null;
+  }
+
+  function extras(withPhone) {
     const reasons = [...reasonList.querySelectorAll(".chosen")].map((b) => ZH.eval_reasons[b.dataset.reason]);
     const text = $("comment").value.trim();
     const comment = (reasons.length ? "【" + reasons.join("、") + "】" : "") + text;
-    submit(grade, comment || null);
-  });
-
-  async function submit(name, comment) {
-    const req = request;
-    deadline = 0;
-    const body = {grade: name};
+    const body = {};
     if (comment) body.comment = comment;
-    let response;
-    try {
-      response = await fetch("/api/v1/tickets/" + req.ticket + "/evaluation", {
-        method: "POST", body: JSON.stringify(body),
-        headers: {"Content-Type": "application/json", Authorization: "Bearer " + token}});
-    } catch (e) {
-      return failed();
-    }
-    if (response.status === 201) { hallq.submitted.push(Object.assign({ticket: req.ticket}, body)); }
-    else if (response.status !== 409) return failed();
-    thanks(response.status === 409 ? T.eval_already : T.eval_thanks,
-           BAD.includes(name) ? T.eval_bad_thanks_sub : T.eval_thanks_sub);
+    const phone = $("phone").value.replace(/[\s-]/g, "");
+    if (withPhone && phone) body.phone = phone;
+    return body;
   }
+
+  // What the citizen added to the recorded grade: reasons, text, the call-back phone.
+  async function amend(body) {
+    const req = request;
+    if (!Object.keys(body).length) return true;
+    const status = await send("PATCH", req.ticket, body);
+    if (status === 200) hallq.amended.push(Object.assign({ticket: req.ticket}, body));
+    return status === 200;
+  }
+
+  $("reasons-skip").addEventListener("click", () => thanks(T.eval_thanks, T.eval_bad_thanks_sub));
+  $("reasons-submit").addEventListener("click", async () => {
+    if (sending) return;
+    const phone = $("phone").value.replace(/[\s-]/g, "");
+    if (phone && !/^1[3-9]\d{9}$/.test(phone)) {
+      $("reasons-error").textContent = T.eval_phone_invalid; $("reasons-error").hidden = false;
+      restartTimer();
+      return;
+    }
+    deadline = 0;
+    if (!(await amend(extras(true)))) return failed();
+    thanks(T.eval_thanks, T.eval_bad_thanks_sub);
+  });
+  $("phone").addEventListener("input", restartTimer);
 
   function failed() {
     const node = hallq.screen === "reasons" ? $("reasons-error") : $("ask-error");
@@ -175,16 +224,26 @@
     $("thanks-title").textContent = title;
     $("thanks-sub").textContent = sub;
     request = null;
+    forget();
     thanksUntil = Date.now() + config.thanks_s * 1000;
     screen("thanks");
   }
+
+  // What one citizen typed never waits on the tablet for the next one.
+  function forget() { $("comment").value = ""; $("phone").value = ""; }
 
   function tick() {
     const now = Date.now();
     if (deadline && (hallq.screen === "ask" || hallq.screen === "reasons")) {
       const left = Math.ceil((deadline - now) / 1000);
-      if (left <= 0) { hallq.timeouts += 1; return idle(lastState); }  // nothing is recorded
-      const text = fill(T.eval_countdown, {s: left});
+      if (left <= 0) {
+        hallq.timeouts += 1;
+        // Asked and not answered: nothing is recorded. Reasons chosen after a recorded bad
+        // grade are kept (the phone only on an explicit 提交).
+        if (hallq.screen === "reasons") amend(extras(false));
+        return idle(lastState);
+      }
+      const text = Hallq.t("eval_countdown", {s: left});
       $("ask-countdown").textContent = text; $("reasons-countdown").textContent = text;
     }
     if (hallq.screen === "thanks" && now >= thanksUntil) idle(lastState);

@@ -1,45 +1,37 @@
 /* The managers' bad-review follow-up page: cases by status, call-back, outcome, close; the
-   ledger (台账) and the GB/T 39046 evaluation export as CSV downloads. Token in sessionStorage
-   (shared with the counter page of the same tab). */
+   ledger (台账) and the GB/T 39046 evaluation export as CSV downloads. The staff token
+   (hallq.token.staff) and hall are shared with the counter page of the same tab. */
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("counter-config").textContent);
-  const T = window.HALLQ_COUNTER_TEXTS[config.lang === "en" ? "en" : "zh"];
-  const fill = window.hallqText;
-  const STORE = "hallq.counter";
-  const $ = (id) => document.getElementById(id);
+  Hallq.setLanguage(config.lang);
+  const T = Hallq.texts.table();
+  const $ = Hallq.byId;
+  const show = Hallq.show;
   const hallq = window.hallq = {cases: [], chosen: null};
-  let session = JSON.parse(sessionStorage.getItem(STORE) || "null");
+  // The citizen's call-back phone: masked in every list; whole only on "show number" (logged).
+  const PHONE_T = T.fu_phone;
+  let session = null;
+  if (Hallq.tokens.get("staff")) {
+    const place = Hallq.staffPlace.get();
+    session = {hall: place.hall || config.hall || (config.halls[0] || {}).code};
+  }
   let status = "open";
   let outcome = null;
+  let readOnly = false;
 
-  for (const node of document.querySelectorAll("[data-t]")) node.textContent = T[node.dataset.t];
+  Hallq.texts.apply();
   document.title = T.fu_title;
 
-  function show(node, text) { node.textContent = text || ""; node.hidden = !text; }
   function errorText(error) {
-    const template = (T.fu_errors || {})[error.code] || T.errors[error.code] || T.errors.unknown;
-    return fill(template, Object.assign({code: error.code, message: error.message},
-                                        error.details || {}));
+    const key = (T.fu_errors || {})[error.code] !== undefined ? "fu_errors." + error.code
+      : T.errors[error.code] !== undefined ? "errors." + error.code : "errors.unknown";
+    return Hallq.t(key, Object.assign({code: error.code, message: error.message},
+                                      error.details || {}));
   }
 
-  async function request(method, path, body, raw) {
-    const headers = {"Content-Type": "application/json"};
-    if (session && session.token) headers.Authorization = "Bearer " + session.token;
-    let response;
-    try {
-      response = await fetch("/api/v1" + path, {method, headers,
-        body: body === undefined ? undefined : JSON.stringify(body)});
-    } catch (e) { throw {code: "network", message: String(e)}; }
-    if (response.ok && raw) return response;
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = data.error || {code: "internal_error", message: ""};
-      if (error.code === "unauthenticated" && path !== "/auth/token") logOut(errorText(error));
-      throw error;
-    }
-    return data;
-  }
+  const client = Hallq.client("staff", {onUnauthenticated: (error) => logOut(errorText(error))});
+  const request = client.request;
   const hallPath = (rest) => "/halls/" + encodeURIComponent(session.hall) + rest;
 
   // ---- login ------------------------------------------------------------------------------
@@ -53,24 +45,24 @@
     $("login-view").hidden = false; $("cases-view").hidden = true; $("log-out").hidden = true;
   }
   function logOut(message) {
-    session = null; sessionStorage.removeItem(STORE); showLogin(message);
+    session = null; Hallq.tokens.clear("staff");  // and the place
+    showLogin(message);
   }
   $("log-out").addEventListener("click", () => logOut());
-  $("login-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      const answer = await request("POST", "/auth/token", {
-        username: $("login-username").value.trim(), password: $("login-password").value});
-      session = {token: answer.token, hall: $("login-hall").value, window: null};
-      sessionStorage.setItem(STORE, JSON.stringify(session));
-      start();
-    } catch (error) { show($("login-error"), errorText(error)); }
-  });
+  Hallq.loginForm({form: $("login-form"), username: $("login-username"),
+                   password: $("login-password"), error: $("login-error")}, (answer) => {
+    Hallq.tokens.set("staff", null, answer.token);
+    session = {hall: $("login-hall").value};
+    Hallq.staffPlace.set({hall: session.hall, window: null});
+    return start();
+  }, errorText);
 
   async function start() {
     try {
       const me = await request("GET", hallPath("/me"));
-      if (me.role !== "manager" && me.role !== "admin") return logOut(T.fu_manager_only);
+      if (!["manager", "admin", "supervisor"].includes(me.role)) return logOut(T.fu_manager_only);
+      readOnly = me.role === "supervisor";  // the server refuses their writes too (403)
+      show($("read-only"), readOnly ? T.fu_read_only : "");
       $("who").textContent = me.name; $("where").textContent = me.hall_name;
     } catch (error) { return logOut(errorText(error)); }
     $("login-view").hidden = true; $("cases-view").hidden = false; $("log-out").hidden = false;
@@ -90,9 +82,9 @@
 
   function deadlineText(c) {
     if (c.status !== "open") return c.deadline;
-    if (c.overdue) return c.deadline + " · " + fill(T.fu_late, {n: -c.working_days_left || 1});
+    if (c.overdue) return c.deadline + " · " + Hallq.t("fu_late", {n: -c.working_days_left || 1});
     return c.deadline + " · " + (c.working_days_left === 0 ? T.fu_due_today
-                                 : fill(T.fu_days_left, {n: c.working_days_left}));
+                                 : Hallq.t("fu_days_left", {n: c.working_days_left}));
   }
 
   async function load() {
@@ -157,16 +149,39 @@
                       c.status === "open" ? T.fu_open : T.fu_closed];
       if (index > 0) fact(facts, label, values[index]);
     });
+    phoneFact(facts, c);
     const open = c.status === "open";
-    show($("d-callback-done"), c.callback_at ? fill(T.fu_callback_done, {at: c.callback_at.replace("T", " ").slice(0, 16)}) : "");
+    show($("d-callback-done"), c.callback_at ? Hallq.t("fu_callback_done", {at: c.callback_at.replace("T", " ").slice(0, 16)}) : "");
     $("d-callback").value = c.callback_note || "";
-    $("d-callback").disabled = !open; $("d-save-callback").hidden = !open;
-    $("d-close-form").hidden = !open;
-    show($("d-closed"), open ? "" : fill(T.fu_closed_info, {
+    $("d-callback").disabled = !open || readOnly;
+    $("d-save-callback").hidden = !open || readOnly;
+    $("d-close-form").hidden = !open || readOnly;
+    show($("d-closed"), open ? "" : Hallq.t("fu_closed_info", {
       outcome: T.fu_outcome[c.outcome], note: c.outcome_note,
       at: (c.closed_at || "").replace("T", " ").slice(0, 16)}) +
       (c.rectification ? " · " + c.rectification.measure + " · " + c.rectification.due_date : ""));
     show($("d-error"), ""); show($("d-notice"), "");
+  }
+
+  function phoneFact(list, c) {
+    const dt = document.createElement("dt"); dt.textContent = PHONE_T.label;
+    const dd = document.createElement("dd");
+    const number = document.createElement("span");
+    number.id = "d-phone"; number.textContent = c.phone || PHONE_T.none;
+    dd.appendChild(number);
+    if (c.phone && !readOnly) {  // the whole number is for the hall's managers (logged)
+      const button = document.createElement("button");
+      button.type = "button"; button.id = "d-show-phone"; button.className = "link";
+      button.textContent = PHONE_T.show;
+      button.addEventListener("click", async () => {
+        try {
+          const answer = await request("GET", hallPath("/followups/" + c.id + "/phone"));
+          number.textContent = answer.phone; button.remove();
+        } catch (error) { show($("d-error"), errorText(error)); }
+      });
+      dd.append(" ", button);
+    }
+    list.append(dt, dd);
   }
 
   $("d-save-callback").addEventListener("click", async () => {
@@ -194,7 +209,7 @@
 
   async function download(path, name) {
     try {
-      const response = await request("GET", hallPath(path), undefined, true);
+      const response = await client.download("GET", hallPath(path));
       const url = URL.createObjectURL(await response.blob());
       const link = document.createElement("a");
       link.href = url; link.download = name; document.body.appendChild(link); link.click();
@@ -206,5 +221,5 @@
   $("export-eval").addEventListener("click", () =>
     download("/evaluations/export?format=csv", "evaluations-" + session.hall + ".csv"));
 
-  if (session && session.token) start(); else showLogin();
+  if (session) start(); else showLogin();
 })();

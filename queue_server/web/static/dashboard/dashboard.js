@@ -1,25 +1,24 @@
 // The live floor: sign-in, per-hall queues and windows, today's figures and the alert panel.
 // Alerts arrive on the /supervision namespace; floor figures are re-read on /display pushes
-// and every few seconds; durations tick locally in between.
+// and every few seconds; durations tick locally in between. Texts, the API client, the token
+// (hallq.token.manager, for the tab) and elements come from hallq.js; t, el and api stay the
+// names the dashboard's other scripts (reports.js) use.
 "use strict";
+const ROLE_KEY = "hallq.manager.role";
 const HQ = (window.HQ = {
-  token: sessionStorage.getItem("hallq.token"),
-  role: sessionStorage.getItem("hallq.role"),
+  token: Hallq.tokens.get("manager"),
+  role: sessionStorage.getItem(ROLE_KEY) || sessionStorage.getItem("hallq.role"),
   lang: localStorage.getItem("hallq.lang") || "zh",
   halls: [], floors: {}, alerts: {}, sockets: [], timers: [],
 });
+sessionStorage.removeItem("hallq.role");  // the key before hallq.js
+if (HQ.token && HQ.role) sessionStorage.setItem(ROLE_KEY, HQ.role);
+Hallq.setLanguage(HQ.lang);
 const REFRESH_MS = 5000;
+const managerClient = Hallq.client("manager");
 
-function t(key) { return (HALLQ_I18N[HQ.lang] || HALLQ_I18N.zh)[key] ?? key; }
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v; else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
-  return node;
-}
+function t(key) { return Hallq.t(key); }
+function el(...parts) { return Hallq.el(...parts); }
 function duration(s) {
   if (s === null || s === undefined) return "—";
   s = Math.max(0, Math.round(s));
@@ -28,36 +27,29 @@ function duration(s) {
 }
 function percent(v) { return v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}%`; }
 function applyLanguage() {
+  Hallq.setLanguage(HQ.lang);
   document.documentElement.lang = HQ.lang === "zh" ? "zh-CN" : "en";
-  document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
+  Hallq.texts.apply();
   document.getElementById("lang").textContent = HQ.lang === "zh" ? "English" : "中文";
 }
 
+// The Response of a call with the manager's token; a 401 signs the manager out.
 async function api(path, options = {}) {
-  const headers = Object.assign({ "Content-Type": "application/json" }, options.headers || {});
-  if (HQ.token) headers.Authorization = "Bearer " + HQ.token;
-  const response = await fetch(path, Object.assign({}, options, { headers }));
-  if (response.status === 401) { logout(); throw new Error("unauthenticated"); }
+  const response = await managerClient.respond(path, options);
+  if (response.status === 401) { logout(); throw Hallq.apiError("unauthenticated", "", {}, 401); }
   return response;
 }
 
 // ---- sign-in --------------------------------------------------------------------------
-async function login(event) {
-  event.preventDefault();
-  const form = event.target, error = document.getElementById("login-error");
-  const response = await fetch("/api/v1/auth/token", { method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username: form.username.value, password: form.password.value }) });
-  if (!response.ok) { error.textContent = t("login_failed"); return; }
-  const body = await response.json();
-  if (!["manager", "admin"].includes(body.role)) { error.textContent = t("not_manager"); return; }
-  HQ.token = body.token; HQ.role = body.role;
-  sessionStorage.setItem("hallq.token", HQ.token); sessionStorage.setItem("hallq.role", HQ.role);
+function login(answer) {
+  if (!["manager", "supervisor", "admin"].includes(answer.role)) throw t("not_manager");
+  HQ.token = answer.token; HQ.role = answer.role;
+  Hallq.tokens.set("manager", null, HQ.token); sessionStorage.setItem(ROLE_KEY, HQ.role);
   unlockAudio();
   start();
 }
 function logout() {
-  sessionStorage.removeItem("hallq.token"); sessionStorage.removeItem("hallq.role");
+  Hallq.tokens.clear("manager"); sessionStorage.removeItem(ROLE_KEY);
   HQ.token = null; HQ.sockets.forEach((s) => s.disconnect()); HQ.sockets = [];
   HQ.timers.forEach(clearInterval); HQ.timers = [];
   document.getElementById("login").hidden = false;
@@ -125,7 +117,7 @@ async function start() {
   document.getElementById("login").hidden = true;
   ["floor", "tabs", "logout"].forEach((id) => { document.getElementById(id).hidden = false; });
   const response = await api("/api/v1/supervision/halls");
-  if (!response.ok) { logout(); document.getElementById("login-error").textContent = t("not_manager"); return; }
+  if (!response.ok) { logout(); Hallq.show(document.getElementById("login-error"), t("not_manager")); return; }
   HQ.halls = await response.json();
   document.getElementById("floor").classList.toggle("multi", HQ.halls.length > 1);
   connect();
@@ -146,7 +138,7 @@ function figures(floor) {
   const items = [["issued", f.issued ?? 0], ["served", f.served ?? 0], ["no_show", f.no_show ?? 0],
     ["waiting_now", floor.waiting_now], ["avg_wait", duration(f.avg_wait_s)], ["p90_wait", duration(f.p90_wait_s)],
     ["avg_handling", duration(f.avg_handling_s)], ["satisfaction", percent(f.satisfaction_rate)]];
-  return el("div", { class: "panel" }, el("h3", {}, t("today")),
+  return el("div", { class: "panel today" }, el("h3", {}, t("today")),
     el("div", { class: "figures" }, items.map(([k, v]) => el("div", { class: "figure", "data-figure": k },
       el("div", { class: "v" }, v), el("div", { class: "k" }, t(k))))));
 }
@@ -154,29 +146,41 @@ function servicesPanel(floor) {
   const dt = elapsed(floor);
   const rows = floor.services.map((s) => {
     const oldest = s.waiting ? s.oldest_wait_s + dt : null;
-    return el("tr", {}, el("td", {}, el("span", { class: "big" }, s.code), " ", HQ.lang === "zh" ? s.name : (s.name_en || s.name)),
+    return el("tr", { "data-service": s.code }, el("td", { class: "name" }, el("span", { class: "big" }, s.code), " ", HQ.lang === "zh" ? s.name : (s.name_en || s.name)),
       el("td", { class: "n big " + levelClass(s.waiting, s.warn_waiting) }, s.waiting),
       el("td", { class: "n " + levelClass(oldest, s.max_wait_min && s.max_wait_min * 60) }, duration(oldest)),
       el("td", { class: "n" }, s.waiting ? duration(s.estimated_wait_s) : "—"));
   });
-  return el("div", { class: "panel scroll" }, el("h3", {}, t("services")), el("table", {},
+  return el("div", { class: "panel services" }, el("h3", {}, t("services")), el("table", {},
     el("tr", {}, el("th", {}, t("service")), el("th", { class: "n" }, t("waiting")),
       el("th", { class: "n" }, t("oldest")), el("th", { class: "n" }, t("estimate"))), rows));
+}
+// One window state with the hall screen's words: closed 未开放, paused 暂停, idle 等候叫号,
+// serving 办理中. The floor payload may carry it as `state`; an older payload has the stored
+// state (open/paused/closed) and it is derived from who is signed in and the current ticket.
+const WINDOW_STATES = ["closed", "paused", "idle", "serving"];
+function windowState(w) {
+  if (w.state === "paused") return "paused";
+  if (WINDOW_STATES.includes(w.state) && w.state !== "closed") return w.state;
+  if (w.current) return "serving";
+  if (w.state === "closed" || w.signed_in === false) return "closed";
+  return "idle";
 }
 function windowsPanel(floor) {
   const dt = elapsed(floor);
   const rows = floor.windows.map((w) => {
-    const state = w.state === "open" && !w.current ? "idle" : w.state;
+    const state = windowState(w);
     const handling = w.current ? w.current.handling_s + dt : null;
     const limit = w.current && w.current.max_service_min ? w.current.max_service_min * 60 : null;
+    const staff = w.signed_in || w.current ? w.staff : null;  // not someone who has left
     return el("tr", { "data-window": w.window }, el("td", { class: "big" }, w.name),
-      el("td", {}, el("span", { class: "state " + state }, t(state)),
-        w.state === "paused" && w.state_since_s !== null ? el("span", { class: "muted" }, " ", duration(w.state_since_s + dt)) : null),
-      el("td", {}, w.staff || "—"),
+      el("td", {}, el("span", { class: "state " + state }, t("state_" + state)),
+        state === "paused" && w.state_since_s !== null ? el("span", { class: "muted" }, " ", duration(w.state_since_s + dt)) : null),
+      el("td", {}, staff || "—"),
       el("td", { class: "big" }, w.current ? w.current.number : "—"),
       el("td", { class: "n " + levelClass(handling, limit) }, w.current ? duration(handling) : "—"));
   });
-  return el("div", { class: "panel scroll" }, el("h3", {}, t("windows")), el("table", {},
+  return el("div", { class: "panel windows" }, el("h3", {}, t("windows")), el("table", {},
     el("tr", {}, el("th", {}, t("window")), el("th", {}, t("state")), el("th", {}, t("staff")),
       el("th", {}, t("current")), el("th", { class: "n" }, t("handling"))), rows));
 }
@@ -205,7 +209,7 @@ function alertCard(a) {
     el("div", {}, alertSubject(a)),
     el("div", { class: "when" }, (a.raised_at || "").slice(11, 19), a.acknowledged_at ? ` · ${t("acknowledged")}: ${a.note}` : ""));
   a.fresh = false;
-  if (!a.acknowledged_at) {
+  if (!a.acknowledged_at && HQ.role !== "supervisor") {  // supervisors watch, managers act
     const input = el("input", { placeholder: t("ack_note"), maxlength: "500" });
     card.append(el("div", { class: "ack" }, input, el("button", { type: "button", onclick: () => input.value.trim() && acknowledge(a, input.value.trim()) }, t("acknowledge"))));
   }
@@ -228,12 +232,14 @@ function render() {
   main.replaceChildren(...HQ.halls.filter((h) => HQ.floors[h.code]).map((h) => {
     const floor = HQ.floors[h.code];
     return el("section", { class: "hall", "data-hall": h.code }, el("h2", {}, floor.name),
-      el("div", { class: "left" }, figures(floor), servicesPanel(floor), windowsPanel(floor)),
-      alertsPanel(h.code));
+      figures(floor), servicesPanel(floor), windowsPanel(floor), alertsPanel(h.code));
   }));
 }
 
-document.getElementById("login-form").addEventListener("submit", login);
+const loginFields = document.getElementById("login-form");
+Hallq.loginForm({ form: loginFields, username: loginFields.elements.username,
+  password: loginFields.elements.password, error: document.getElementById("login-error") },
+login, () => t("login_failed"));
 document.getElementById("logout").addEventListener("click", logout);
 document.getElementById("lang").addEventListener("click", () => {
   HQ.lang = HQ.lang === "zh" ? "en" : "zh"; localStorage.setItem("hallq.lang", HQ.lang);

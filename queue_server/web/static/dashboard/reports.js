@@ -39,10 +39,11 @@ window.HQReports = (() => {
   }
   function table(report) {
     const header = el("tr", {}, el("th", {}, t("col_" + report.by)), COLUMNS.map(([, label]) => el("th", { class: "n" }, t(label))));
-    const name = (r) => (report.by === "service" ? `${r.key} ${r.label}` : r.label);
+    const name = (r) => (report.by === "service" ? `${r.key} ${r.label}`
+      : report.by === "staff" && r.staff_no ? `${r.staff_no} ${r.label}` : r.label);  // 工号 姓名
     const rows = report.rows.map((r) => el("tr", {}, el("td", {}, name(r)), COLUMNS.map(([k, , kind]) => el("td", { class: "n", "data-col": k }, cell(r[k], kind)))));
     const total = el("tr", { class: "total" }, el("td", {}, t("total")), COLUMNS.map(([k, , kind]) => el("td", { class: "n", "data-col": k }, cell(report.total[k], kind))));
-    return el("table", {}, header, rows, total);
+    return el("table", { "data-by": report.by }, header, rows, total);
   }
   function chart(id, config) {
     if (charts[id]) charts[id].destroy();
