@@ -17,14 +17,34 @@ import time
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.storage import MemoryStorage
 
 
 CASE_LOOKUP_LIMIT = "10 per minute"  # per client address
 
 
+PURGE_EVERY_S = 30.0
+
+
+class ProcessMemoryStorage(MemoryStorage):
+    """``limits``' memory storage without its expiry thread. Counters already expire when read
+    (``get``); the stock storage also starts a timer thread 10 ms after each hit to drop expired
+    keys, a thread start per request or two on the issue path at a thousand tickets a second.
+    Here expired keys are dropped inline, at most once every ``PURGE_EVERY_S``."""
+
+    STORAGE_SCHEME = ["hallq-memory"]  # (``limits`` registers storages by their scheme)
+    _next_purge = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - overrides the private one
+        now = time.monotonic()
+        if now >= self._next_purge:
+            self._next_purge = now + PURGE_EVERY_S
+            self._MemoryStorage__expire_events()
+
+
 def storage_uri(settings) -> str:
     queue = settings.message_queue or ""
-    return queue if queue.startswith(("redis://", "rediss://")) else "memory://"
+    return queue if queue.startswith(("redis://", "rediss://")) else "hallq-memory://"
 
 
 def _bearer_key() -> str:

@@ -113,3 +113,26 @@ def test_an_evaluator_cannot_rate_long_after_the_finish(ctx, client, clock, staf
 
 def test_socket_messages_are_capped_like_http_bodies(app):
     assert app.extensions["socketio"].server.eio.max_http_buffer_size == 64 * 1024
+
+
+def test_the_process_memory_limiter_counts_expires_and_starts_no_thread_per_hit(monkeypatch):
+    import threading
+
+    from limits import parse
+    from limits.strategies import FixedWindowRateLimiter
+
+    from queue_server.api import limits as api_limits
+
+    clock = [1000.0]
+    monkeypatch.setattr("limits.storage.memory.time.time", lambda: clock[0])
+    monkeypatch.setattr(api_limits.time, "monotonic", lambda: clock[0])
+    storage = api_limits.ProcessMemoryStorage("hallq-memory://")
+    started = []
+    monkeypatch.setattr(threading.Timer, "start", lambda self: started.append(self))
+    limiter, per_minute = FixedWindowRateLimiter(storage), parse("3 per minute")
+    assert [limiter.hit(per_minute, "kiosk1") for _ in range(4)] == [True, True, True, False]
+    assert limiter.hit(per_minute, "kiosk2")  # each key its own count
+    clock[0] += 61  # the window has passed: counted afresh, and the old keys are dropped
+    assert limiter.hit(per_minute, "kiosk1")
+    assert len(storage.storage) == 1 and all("kiosk1" in key for key in storage.storage)
+    assert started == []
