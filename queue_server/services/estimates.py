@@ -185,7 +185,9 @@ def refresh(ctx, hall, conn=None) -> Snapshot:
             state = hall_now(ctx, conn, hall, now)
     else:
         state = hall_now(ctx, conn, hall, now)
-    snap = Snapshot(now, forecast(state))
+    # The play-forward is pure CPU (tens of ms with thousands waiting): under eventlet it runs
+    # in a native thread (``db.offload``), so calls and their pushes are not held up behind it.
+    snap = Snapshot(now, ctx.db.offload(lambda: forecast(state)))
     with _lock:
         ctx.caches.setdefault("forecasts", {})[hall.id] = snap
     return snap
