@@ -10,6 +10,7 @@ in the database, as a day passing would."""
 
 import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -143,6 +144,10 @@ def test_book_on_the_phone_check_in_at_the_kiosk_called_at_the_counter(open_page
     assert cell.inner_text() == "1"
     assert dashboard.inner_text("dd[data-figure=bk_booked_share]") == "50.0%"
     screenshot(dashboard, "whole-path-8-dashboard-bookings")
+    with dashboard.expect_download() as download:  # the same figures as CSV
+        dashboard.click("#bookings-csv")
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert download.value.suggested_filename.endswith(".csv") and today in exported
     assert dashboard.inner_text(".tab[data-tab=bookings]") == "预约"
 
 

@@ -65,6 +65,9 @@ def test_drill_down_from_the_city_to_a_village_and_back(network_server, open_pag
     page.wait_for_selector("#rank-table tr[data-rank=cun1]")
     assert "全网合计" in page.locator("#net-total").inner_text()
     screenshot(page, "network_city")
+    with page.expect_download() as download:  # the ranking as shown, in Excel
+        page.click("#rank-xlsx")
+    assert download.value.suggested_filename.endswith(".xlsx")
 
     page.select_option("#net-level", "village")
     assert rows.count() == 3

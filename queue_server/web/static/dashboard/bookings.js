@@ -1,7 +1,7 @@
 // The bookings tab (预约, issue 13): today's and the coming bookable days' bookings per service
 // and slot by state; over the last 30 days the no-show (爽约) rate, the share of tickets that
 // were booked and booked citizens' waits after check-in; CSV and Excel downloads of the same.
-// Uses t, el, api, duration and percent from dashboard.js.
+// Uses t, el, api, downloadFile, duration and percent from dashboard.js.
 "use strict";
 Hallq.texts.add({
   zh: { tab_bookings: "预约", bk_figures: "预约指标（近30天）", bk_no_show_rate: "爽约率",
@@ -61,15 +61,7 @@ window.HQBookings = (() => {
     figures(last.figures);
     $("bookings-table").replaceChildren(table(last));
   }
-  async function download(ext) {
-    const response = await api(url(ext));
-    if (!response.ok) return;
-    const blob = await response.blob();
-    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-    const link = el("a", { href: URL.createObjectURL(blob),
-      download: name ? name[1] : "bookings" + ext });
-    document.body.append(link); link.click(); link.remove();
-  }
+  const download = (ext) => downloadFile(url(ext), "bookings" + ext);
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => {
     $("bookings").hidden = tab.dataset.tab !== "bookings";
     if (tab.dataset.tab === "bookings") load();

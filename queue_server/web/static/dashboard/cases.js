@@ -78,15 +78,7 @@ window.HQCases = (() => {
     form().to.value = last.to;
     render();
   }
-  async function download(ext) {
-    const response = await api(url(ext));
-    if (!response.ok) return;
-    const blob = await response.blob();
-    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-    const link = el("a", { href: URL.createObjectURL(blob),
-                           download: name ? name[1] : "cases" + ext });
-    document.body.append(link); link.click(); link.remove();
-  }
+  const download = (ext) => downloadFile(url(ext), "cases" + ext);
 
   form().addEventListener("submit", (e) => { e.preventDefault(); load(); });
   $("cases-xlsx").addEventListener("click", () => download(".xlsx"));

@@ -40,6 +40,16 @@ async function api(path, options = {}) {
   return response;
 }
 
+// A file the server exports (CSV, Excel), saved under the name it gives (else ``fallback``).
+async function downloadFile(path, fallback) {
+  const response = await api(path);
+  if (!response.ok) return;
+  const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+  const link = el("a", { href: URL.createObjectURL(await response.blob()),
+                         download: name ? name[1] : fallback });
+  document.body.append(link); link.click(); link.remove();
+}
+
 // ---- sign-in --------------------------------------------------------------------------
 function login(answer) {
   if (!["manager", "supervisor", "admin"].includes(answer.role)) throw t("not_manager");

@@ -187,13 +187,8 @@ window.HQNetwork = (() => {
         el("td", {}, row.label, row.level ? el("span", { class: "level-tag" }, t("level_" + row.level)) : null),
         RANK_COLUMNS.map(([k, , kind]) => el("td", { class: "n" }, cell(row[k], kind))))));
   }
-  async function exportRanking() {
-    const response = await api(`/api/v1/network/ranking.xlsx?${rankQuery()}`);
-    if (!response.ok) return;
-    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-    const link = el("a", { href: URL.createObjectURL(await response.blob()), download: name ? name[1] : "ranking.xlsx" });
-    document.body.append(link); link.click(); link.remove();
-  }
+  const exportRanking = () => downloadFile(`/api/v1/network/ranking.xlsx?${rankQuery()}`,
+                                           "ranking.xlsx");
 
   // ---- the tab -----------------------------------------------------------------------------
   function tickClock() {  // the floor tab's clock stops while it is hidden

@@ -72,14 +72,7 @@ window.HQReports = (() => {
     chart("chart-satisfaction", { type: "doughnut", data: { labels: Object.keys(grades).map((g) => t("grade_" + g)),
       datasets: [{ data: Object.values(grades), backgroundColor: ["#1f9d55", "#7cc08f", "#c9d6a3", "#f0a35e", "#c62828"] }] } });
   }
-  async function download(ext) {
-    const response = await api(url(null, ext));
-    if (!response.ok) return;
-    const blob = await response.blob();
-    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-    const link = el("a", { href: URL.createObjectURL(blob), download: name ? name[1] : "report" + ext });
-    document.body.append(link); link.click(); link.remove();
-  }
+  const download = (ext) => downloadFile(url(null, ext), "report" + ext);
   form().addEventListener("submit", (e) => { e.preventDefault(); load(); });
   document.getElementById("export-xlsx").addEventListener("click", () => download(".xlsx"));
   document.getElementById("export-csv").addEventListener("click", () => download(".csv"));
