@@ -14,6 +14,7 @@ every phone.
 """
 
 import logging
+import time
 
 from queue_server.realtime import protocol
 from queue_server.realtime.coalesce import Coalescer
@@ -24,6 +25,11 @@ log = logging.getLogger(__name__)
 # time plus a step per ticket issued since, so it stays right in between); 0 (tests): at once.
 INTERVAL_S = 1.0
 CHANGES = frozenset({"queue_changed", "window_changed", "ticket_called", "ticket_finished"})
+# A city's hundreds of halls share one process: at most this many forecasts per run (a second),
+# the halls forecast least recently first; the others wait for the next run. A hall's tickets
+# read its last forecast meanwhile (plus a step per ticket issued since, and at most
+# ``services.estimates.MAX_AGE_S`` old), so the waits stay near; the CPU spent stays bounded.
+MAX_HALLS_PER_RUN = 20
 
 
 class EstimatesRefresh:
@@ -31,6 +37,7 @@ class EstimatesRefresh:
         self._ctx, self._socketio = ctx, socketio
         self._services: dict[str, dict] = {}   # hall -> the per-service waits last pushed
         self._calls: dict[str, dict] = {}      # hall -> ticket id -> the call time last pushed
+        self._made: dict[str, float] = {}      # hall -> time.monotonic() of its last forecast
         interval = max(interval, INTERVAL_S) if interval > 0 else interval
         self._halls = Coalescer(socketio, self._refresh, interval, "estimates")
         ctx.on_close(self._halls.close)
@@ -49,7 +56,12 @@ class EstimatesRefresh:
         self._halls.flush()
 
     def _refresh(self, halls: set[str]) -> None:
-        for code in sorted(halls):
+        order = sorted(halls, key=lambda code: (self._made.get(code, 0.0), code))
+        if self._halls.interval > 0 and len(order) > MAX_HALLS_PER_RUN:
+            self._halls.mark(set(order[MAX_HALLS_PER_RUN:]))  # the next run takes them first
+            order = order[:MAX_HALLS_PER_RUN]
+        for code in order:
+            self._made[code] = time.monotonic()
             try:
                 hall = self._ctx.halls.get(code)
             except Exception:  # noqa: BLE001 - a hall removed meanwhile: nothing to forecast

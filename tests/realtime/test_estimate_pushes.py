@@ -95,3 +95,37 @@ def test_a_bad_track_token_is_refused_and_an_unknown_one_joins_no_ticket_room(ap
     refused = socketio.test_client(app, namespace="/display", auth={"hall": "h1", "track": 5})
     assert not refused.is_connected("/display")
     assert connect(app, socketio, hall="h1", track="no-such-token")
+
+
+def test_a_city_of_halls_is_forecast_within_a_budget_least_recently_forecast_first(ctx,
+                                                                                   monkeypatch):
+    """Hundreds of halls changing at once: one run forecasts ``MAX_HALLS_PER_RUN`` of them and
+    leaves the rest marked for the next run, which takes them before the halls just done."""
+    from queue_server.realtime import estimates as realtime_estimates
+
+    class Socketio:
+        tasks: list = []
+
+        def start_background_task(self, task):
+            self.tasks.append(task)
+
+        def sleep(self, seconds):
+            pass
+
+    done = []
+
+    def no_such_hall(code):  # records the order; there is nothing to forecast in made-up halls
+        done.append(code)
+        raise KeyError(code)
+
+    monkeypatch.setattr(realtime_estimates, "MAX_HALLS_PER_RUN", 3)
+    monkeypatch.setattr(ctx.halls, "get", no_such_hall)
+    refresh = realtime_estimates.EstimatesRefresh(Socketio(), ctx, 1.0)
+    refresh.mark({f"x{n}" for n in range(7)})
+    runs = []
+    while Socketio.tasks:
+        Socketio.tasks.pop(0)()  # the coalesced run, as the server's background task
+        runs.append(done[sum(map(len, runs)):])
+        if len(runs) == 1:
+            refresh.mark({"x0"})  # changed again: it waits behind the halls not forecast yet
+    assert runs == [["x0", "x1", "x2"], ["x3", "x4", "x5"], ["x6", "x0"]]
