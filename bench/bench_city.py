@@ -17,7 +17,8 @@ read every 2 s. Printed:
 - the network view's answer time (p50, p95; aim p95 <= 300 ms);
 - the live push: from a change in a hall (its request answered) to the open dashboard's
   ``network_changed`` carrying that hall (p50, p95, max; aim <= 2 s);
-- the server's memory (RSS now and peak; aim <= 300 MiB).
+- the server's memory (RSS now and peak; aim <= 300 MiB) and its CPU time over the run (less
+  sensitive than the latencies to what else the machine runs).
 
 Client and server share this machine's cores: the client's own load is part of the figures.
 It asserts nothing.
@@ -58,6 +59,12 @@ from tests.e2e.serverproc import ServerProcess, server_env  # noqa: E402
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """The process's CPU time so far (user + system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> tuple[float, float]:
@@ -305,11 +312,16 @@ def main() -> None:
             load = Load(server.url, city, tokens)
             dashboard = Dashboard(server.url, load)
             print(f"load average before: {os.getloadavg()[0]:.2f}")
+            cpu_before = cpu_s(server.process.pid)
             took = load.run(args.minutes * 60, args.tickets, args.calls)
             time.sleep(3)  # the last calls' pushes and the last network push
+            server_cpu = cpu_s(server.process.pid) - cpu_before
             rss, peak = rss_mib(server.process.pid)
             print(f"\n{load.issued:,} tickets ({load.issued / took:.1f}/s) and "
                   f"{len(load.calls):,} calls ({len(load.calls) / took:.1f}/s) in {took:.0f} s")
+            print(f"server CPU: {server_cpu:.1f} s ({server_cpu / (took + 3) * 100:.0f} % of one "
+                  f"core), {server_cpu * 1000 / max(1, load.issued + len(load.calls)):.1f} ms "
+                  "per ticket or call with everything it sets off")
             for key, count in sorted(load.refused.items()):
                 print(f"  refused: {key} x{count}")
             delays, missed = call_delays(crowd, load.calls)
