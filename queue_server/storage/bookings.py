@@ -138,6 +138,18 @@ def booked_heads(conn, service_ids, day, skipped: set[int], limit: int = 1) -> l
     return rows
 
 
+def waiting_booked_slots(conn, service_id: int, day) -> list:
+    """``(ticket id, priority, queued_at, slot_start)`` of the service's waiting booked tickets
+    of a day (few: the check-ins not yet called)."""
+    return list(conn.execute(
+        select(tickets.c.id, tickets.c.priority, tickets.c.queued_at, bookings.c.slot_start)
+        .join(bookings, and_(bookings.c.ticket_id == tickets.c.id,
+                             bookings.c.service_id == tickets.c.service_id,
+                             bookings.c.local_date == tickets.c.local_date))
+        .where(tickets.c.service_id == service_id, tickets.c.status == "waiting",
+               tickets.c.local_date == day, tickets.c.booked.is_(True))))
+
+
 def delete_before(conn, day) -> int:
     """Delete the bookings and place counts of days before ``day``; how many bookings."""
     conn.execute(delete(booking_places).where(booking_places.c.local_date < day))
