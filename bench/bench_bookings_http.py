@@ -213,8 +213,8 @@ def run(postgres: bool, clients: int, each: int, paced_each: int, places: int) -
             load_hall(env, directory, places)
             server = ServerProcess(env, directory, name="bench-bookings").start()
             requests = Requests(server.url)
-            print(f"bookings over HTTP: one eventlet server, {'PostgreSQL' if postgres else 'SQLite'}"
-                  f", {clients} clients, {os.cpu_count()} CPUs shared with the clients; closed: "
+            backend = "PostgreSQL" if postgres else "SQLite"
+            print(f"bookings over HTTP: one eventlet server, {backend}, {clients} clients, {os.cpu_count()} CPUs shared with the clients; closed: "
                   f"{each} back-to-back each; paced: {paced_each} each, {THINK_S[0]}-{THINK_S[1]}"
                   " s think")
             print(f"{'client':<8} {'pacing':<7} {'booked':>6} {'p50 ms':>8} {'p95 ms':>8} "

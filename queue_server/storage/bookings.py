@@ -1,10 +1,10 @@
 """Queries of bookings (预约) and of the places taken per slot and day.
 
 Every function takes an open connection; the caller owns the transaction. A place is taken by
-one conditional update (``taken = taken + 1 WHERE taken < places``) on a row created beforehand
-with an insert that ignores a conflict: on PostgreSQL the second of two racing updates waits
-for the first and re-reads the row, on SQLite writes are serialized, so a slot never gives more
-places than it has.
+one upsert: the slot's row is inserted with one place taken, or on conflict its count goes up
+``WHERE taken < places``. On PostgreSQL the second of two racing upserts waits on the row's lock
+and evaluates the condition on the first one's result; on SQLite writes are serialized; so a
+slot never gives more places than it has. The booking path's statements are built once here.
 """
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
