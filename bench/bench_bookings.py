@@ -11,6 +11,12 @@ limit), on a fresh SQLite file or PostgreSQL database:
     .venv/bin/python bench/bench_bookings.py                 # SQLite
     .venv/bin/python bench/bench_bookings.py --postgres      # fresh PostgreSQL, dropped after
 
+    .venv/bin/python bench/bench_bookings.py --http          # over HTTP, a real server process
+
+``--http`` (``bench/bench_bookings_http.py``): 50 clients over real sockets against one
+``queue-server serve`` (eventlet), two client implementations (threads with ``http.client``,
+asyncio with ``aiohttp``), each closed-loop (back-to-back) and paced (book, think ~1 s).
+
 It prints figures; no test asserts them. The load shares the machine with the database.
 """
 
@@ -139,7 +145,21 @@ def main() -> None:
     parser.add_argument("--race", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--each", type=int, default=10)
+    parser.add_argument("--http", action="store_true",
+                        help="book over HTTP against a real server process "
+                             "(bench/bench_bookings_http.py)")
+    parser.add_argument("--paced", type=int, default=5,
+                        help="--http: bookings per client in the paced runs (default 5)")
+    parser.add_argument("--places", type=int, default=500,
+                        help="--http: places per slot (default 500)")
     args = parser.parse_args()
+    if args.http:
+        from bench.bench_bookings_http import run
+
+        run(args.postgres, args.clients, args.each, args.paced, args.places)
+        print("rerun: .venv/bin/python bench/bench_bookings.py --http"
+              + (" --postgres" if args.postgres else ""))
+        return
     with tempfile.TemporaryDirectory() as directory:
         url, drop = database(args.postgres, Path(directory))
         try:

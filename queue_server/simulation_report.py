@@ -34,7 +34,7 @@ def check_now(day, ticket_id: int) -> tuple:
     with day.ctx.db.read() as conn:
         row = stored_tickets.ticket(conn, ticket_id)
         estimate = estimates.ticket_wait_s(day.ctx, conn, day.hall, row)
-        ahead = queues.waiting_ahead(conn, row)
+        ahead = queues.waiting_ahead(conn, row, day.hall, day.clock.now)
     code = day.hall.service_by_id(row["service_id"]).code
     return estimate, naive_now(day, code, ahead), day.clock.now
 

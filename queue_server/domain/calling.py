@@ -19,7 +19,8 @@ A window serves an ordered list of services (``service_order``). When the staff 
 
    Under both policies a booked ticket (预约, checked in at the kiosk) whose slot has begun
    (``booked_from <= now``) goes ahead of the other non-priority tickets it is compared with:
-   the walk-ins of its service (all the window's services under ``oldest_first``). Rules 1 and 2
+   the walk-ins of its service (all the window's services under ``oldest_first``); among
+   begun bookings the earliest slot goes first, then the oldest ``queued_at``. Rules 1 and 2
    still come first, so walk-ins never wait past their service's limit because of bookings.
 
 A transferred ticket keeps its original ``queued_at``, so it keeps its place in time. Candidates
@@ -91,10 +92,12 @@ def choose_next(candidates: Iterable[Candidate], service_order: Sequence[int],
 
 
 def _policy_key(now: datetime):
-    """``candidate_sort_key`` with booked tickets whose slot has begun ahead of walk-ins."""
+    """``candidate_sort_key`` with booked tickets whose slot has begun ahead of walk-ins,
+    earliest slot first (the order ``storage.bookings.booked_heads`` gives call-next)."""
     def key(c: Candidate) -> tuple:
         due = c.booked_from is not None and c.booked_from <= now
-        return (not c.priority, not due, c.queued_at, c.ticket_id)
+        return (not c.priority, not due, c.booked_from if due else now, c.queued_at,
+                c.ticket_id)
     return key
 
 

@@ -89,14 +89,18 @@ def _choice(hall, service, rules, body, now):
     return day, f"{start:%H:%M}"
 
 
-def _check_not_blocked(ctx, conn, hall, id_hash: str, now) -> None:
+def _check_person(ctx, conn, hall, service, id_hash: str, day, now) -> None:
+    """Refuse a person blocked by the 爽约 rule, or already booked for the service that day."""
     rule = rules_of.parse_no_show_rule(hall.options.get("booking_no_show"))
     today = local_day(now, hall.timezone)
-    missed = stored.missed_days(conn, id_hash, today - timedelta(days=rule.days + rule.block_days))
+    missed, active = stored.person_before_booking(
+        conn, id_hash, today - timedelta(days=rule.days + rule.block_days), service.id, day)
     until = rules_of.blocked_until(missed, today, rule)
     if until is not None:
         raise DomainError("booking_blocked", "too many missed bookings (爽约); booking is "
                           f"possible again after {until.isoformat()}", until=until.isoformat())
+    if active:
+        raise _already_booked()
 
 
 def _take(conn, service, rules, day, slot: str) -> None:
@@ -127,16 +131,14 @@ def book(ctx, hall_code: str, body: dict) -> dict:
     phone = rules_of.mask_phone(body.get("phone"))
     id_hash = id_number_hash(number, ctx.id_hash_key)
     code = "".join(secrets.choice(CODE_CHARS) for _ in range(CODE_LENGTH))
-    try:
+    values = dict(hall_id=hall.id, service_id=service.id, local_date=day, slot_start=slot,
+                  code=code, id_hash=id_hash, id_check=_id_check(ctx, code, number[-4:]),
+                  phone_masked=phone, state="booked", created_at=now, changed_at=now)
+    try:  # the write lock is held for three statements: one read, two writes
         with ctx.db.write() as conn:
-            _check_not_blocked(ctx, conn, hall, id_hash, now)
-            if stored.active_of_person(conn, service.id, id_hash, day) is not None:
-                raise _already_booked()
+            _check_person(ctx, conn, hall, service, id_hash, day, now)
             _take(conn, service, rules, day, slot)
-            stored.insert_booking(conn, dict(
-                hall_id=hall.id, service_id=service.id, local_date=day, slot_start=slot,
-                code=code, id_hash=id_hash, id_check=_id_check(ctx, code, number[-4:]),
-                phone_masked=phone, state="booked", created_at=now, changed_at=now))
+            stored.insert_booking(conn, values)
     except IntegrityError:
         raise _already_booked() from None  # a racing request of the same person won
     return {"code": code, "hall": hall.code, "service": service.code, "day": day.isoformat(),

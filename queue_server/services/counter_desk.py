@@ -36,12 +36,10 @@ def next_tickets(conn, ctx, hall, window, now) -> list[dict]:
     candidates = {r.id: Candidate(r.id, r.service_id, bool(r.priority), r.queued_at,
                                   r.target_window_id == window.id) for r in rows}
     # Booked tickets (预约) whose slot has begun go ahead, as call-next takes them.
+    # The first UPCOMING of each service in call order (slot, then queue time): enough, as
+    # begun ones go ahead of walk-ins and later ones sort as walk-ins by queue time.
     for row, candidate in bookings.booked_candidates(conn, hall, window, day, set(), UPCOMING):
-        if row.id not in by_id:  # read whole, as first_waiting's rows are (the booked mark)
-            full = stored_tickets.ticket(conn, row.id)
-            if full is None:
-                continue
-            by_id[row.id] = _Row(full)
+        by_id.setdefault(row.id, _Row(row._mapping, booked=True))
         candidates[row.id] = candidate
     max_wait = {s.id: s.max_wait_s for s in hall.services}
     order = upcoming(list(candidates.values()), window.service_ids, max_wait, now,
@@ -52,8 +50,8 @@ def next_tickets(conn, ctx, hall, window, now) -> list[dict]:
 class _Row:
     """A ticket's mapping read as attributes, like the rows of ``first_waiting``."""
 
-    def __init__(self, mapping):
-        self.__dict__.update(dict(mapping))
+    def __init__(self, mapping, **more):
+        self.__dict__.update(dict(mapping), **more)
 
 
 def _upcoming_view(hall, row, candidate, now) -> dict:

@@ -232,7 +232,7 @@ def ticket_wait_s(ctx, conn, hall, row) -> int:
         from queue_server.services import queues  # (queues reads this module)
 
         wait = _naive(ctx, conn, hall.service_by_id(row["service_id"]),
-                      queues.waiting_ahead(conn, row))
+                      queues.waiting_ahead(conn, row, hall, now))
     return _told(ctx, hall, row["id"], now, wait)
 
 

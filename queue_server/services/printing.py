@@ -46,7 +46,7 @@ def _payload(ctx, conn, hall, row) -> dict:
     service = hall.service_by_id(row["service_id"])
     ahead = estimate = 0
     if row["status"] == "waiting":
-        ahead = queues.waiting_ahead(conn, row)
+        ahead = queues.waiting_ahead(conn, row, hall, ctx.clock())
         estimate = estimates.ticket_wait_s(ctx, conn, hall, row)
     view = {"id": row["id"], "number": row["number"], "service": service.code,
             "service_name": service.name, "waiting_ahead": ahead, "estimated_wait_s": estimate,

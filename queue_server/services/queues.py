@@ -5,13 +5,15 @@ the brief caches and the shapes the kiosks, screens and counters read.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from queue_server.caching import ttl_cache
 from queue_server.domain.estimate import estimate_wait_s
 from queue_server.domain.hours import is_open, quota_left
 from queue_server.domain.numbering import local_day
 from queue_server.services import estimates
+from queue_server.storage import bookings as stored_bookings
 from queue_server.storage import counter as stored_counter
 from queue_server.storage import tickets as stored
 from queue_server.storage import windows as stored_windows
@@ -56,16 +58,36 @@ def issued_counts(conn, hall, day) -> dict[int, int]:
     return stored.issued_counts(conn, [s.id for s in hall.services], day)
 
 
-def waiting_ahead(conn, ticket, newest: bool = False) -> int:
-    """Waiting tickets of the same service and day that the call order puts first.
+def waiting_ahead(conn, ticket, hall, now: datetime, newest: bool = False) -> int:
+    """Waiting tickets of the same service and day that the call order puts first
+    (``domain.calling``, within the service): overdue ones, then priority ones (绿色通道), then
+    booked ones (预约) whose slot has begun, earliest slot first, then by queue time.
 
-    For a ticket just issued (``newest``) that is every waiting one (every waiting priority one,
-    for a priority ticket) but itself: a cheaper count on the queue index.
+    For a walk-in just issued (``newest``) that is every waiting one but itself: a cheaper
+    count on the queue index.
     """
-    if newest:
-        return stored.waiting_count(conn, ticket["service_id"], ticket["local_date"],
-                                    ticket["priority"]) - 1
-    return stored.waiting_ahead(conn, ticket)
+    if newest and not ticket["priority"] and not ticket.get("booked"):
+        return stored.waiting_count(conn, ticket["service_id"], ticket["local_date"]) - 1
+    service = hall.service_by_id(ticket["service_id"])
+    overdue_before = (now - timedelta(seconds=service.max_wait_s)
+                      if service.max_wait_s is not None else None)
+    due, own = {}, None
+    if service.code in (hall.options.get("booking") or {}):
+        clock = _local_clock(now, hall, ticket["local_date"])
+        for row in stored_bookings.waiting_booked_slots(conn, service.id, ticket["local_date"]):
+            if row.slot_start <= clock:
+                due[row.id] = (row.slot_start, row.queued_at, row.id)
+        own = due.get(ticket["id"])
+    return stored.waiting_ahead(conn, ticket, overdue_before, due, own)
+
+
+def _local_clock(now: datetime, hall, day) -> str:
+    """``now`` as "HH:MM" on ``day``'s local clock, to compare with slot starts ("09:00"): a
+    later day is past every slot, an earlier one before them all."""
+    local = now.astimezone(ZoneInfo(hall.timezone))
+    if local.date() != day:
+        return "99:99" if local.date() > day else ""
+    return f"{local:%H:%M}"
 
 
 def open_window_ids(conn, hall) -> set[int]:

@@ -141,7 +141,7 @@ def _view(ctx, conn, hall, row, newest: bool = False) -> dict:
     extra = {"track_token": row["track_token"]}
     if row["status"] == "waiting":
         service = hall.service_by_id(row["service_id"])
-        ahead = queues.waiting_ahead(conn, row, newest=newest)
+        ahead = queues.waiting_ahead(conn, row, hall, ctx.clock(), newest=newest)
         extra["waiting_ahead"] = ahead
         if newest:
             extra["estimated_wait_s"] = estimates.new_ticket_wait_s(

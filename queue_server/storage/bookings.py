@@ -1,13 +1,13 @@
 """Queries of bookings (预约) and of the places taken per slot and day.
 
 Every function takes an open connection; the caller owns the transaction. A place is taken by
-one conditional update (``taken = taken + 1 WHERE taken < places``) on a row created beforehand
-with an insert that ignores a conflict: on PostgreSQL the second of two racing updates waits
-for the first and re-reads the row, on SQLite writes are serialized, so a slot never gives more
-places than it has.
+one upsert: the slot's row is inserted with one place taken, or on conflict its count goes up
+``WHERE taken < places``. On PostgreSQL the second of two racing upserts waits on the row's lock
+and evaluates the condition on the first one's result; on SQLite writes are serialized; so a
+slot never gives more places than it has. The booking path's statements are built once here.
 """
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.storage.booking_models import ACTIVE_STATES, booking_places, bookings
@@ -16,20 +16,29 @@ from queue_server.storage.models import services, tickets
 DAY = "*"  # the slot_start of the row counting a whole day's bookings
 
 
-def _ensure_places(conn, service_id: int, day, slot: str) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+def _take_place_stmt(dialect):
+    """One statement takes a place: the row is created with the first place taken, or its count
+    goes up while below the limit (``ON CONFLICT DO UPDATE … WHERE``; on PostgreSQL the row is
+    locked and the condition read again on its newest version). No row changed: full."""
     stmt = dialect.insert(booking_places).values(
-        service_id=service_id, local_date=day, slot_start=slot, taken=0)
-    conn.execute(stmt.on_conflict_do_nothing())
+        service_id=bindparam("b_service"), local_date=bindparam("b_day"),
+        slot_start=bindparam("b_slot"), taken=1)
+    return stmt.on_conflict_do_update(
+        index_elements=[booking_places.c.service_id, booking_places.c.local_date,
+                        booking_places.c.slot_start],
+        set_={"taken": booking_places.c.taken + 1},
+        where=booking_places.c.taken < bindparam("b_limit"))
+
+
+_TAKE_PLACE = {"sqlite": _take_place_stmt(sqlite), "postgresql": _take_place_stmt(postgresql)}
 
 
 def take_place(conn, service_id: int, day, slot: str, limit: int) -> bool:
     """Take one of ``limit`` places of a slot (or of the day, ``slot=DAY``); False when full."""
-    _ensure_places(conn, service_id, day, slot)
-    result = conn.execute(update(booking_places).where(
-        booking_places.c.service_id == service_id, booking_places.c.local_date == day,
-        booking_places.c.slot_start == slot, booking_places.c.taken < limit,
-    ).values(taken=booking_places.c.taken + 1))
+    if limit < 1:
+        return False
+    result = conn.execute(_TAKE_PLACE[conn.dialect.name], {
+        "b_service": service_id, "b_day": day, "b_slot": slot, "b_limit": limit})
     return result.rowcount == 1
 
 
@@ -47,8 +56,11 @@ def taken_by_slot(conn, service_id: int, days: list) -> dict:
     return {(r.local_date, r.slot_start): r.taken for r in rows}
 
 
+_INSERT_BOOKING = insert(bookings).returning(bookings.c.id)
+
+
 def insert_booking(conn, values: dict) -> int:
-    return conn.execute(insert(bookings).returning(bookings.c.id), values).scalar_one()
+    return conn.execute(_INSERT_BOOKING, values).scalar_one()
 
 
 def by_code(conn, code: str):
@@ -67,6 +79,27 @@ def booked_of_person(conn, hall_id: int, id_hash: str, since, until) -> list:
         bookings.c.hall_id == hall_id, bookings.c.id_hash == id_hash,
         bookings.c.state == "booked", bookings.c.local_date >= since,
         bookings.c.local_date <= until).order_by(bookings.c.local_date, bookings.c.slot_start)))
+
+
+_PERSON = select(bookings.c.local_date, bookings.c.state).where(
+    bookings.c.id_hash == bindparam("b_hash"), bookings.c.local_date >= bindparam("b_since"),
+    or_(bookings.c.state == "missed",
+        and_(bookings.c.service_id == bindparam("b_service"),
+             bookings.c.local_date == bindparam("b_day"),
+             bookings.c.state.in_(ACTIVE_STATES))))
+
+
+def person_before_booking(conn, id_hash: str, since, service_id: int, day) -> tuple:
+    """``(missed days from since, has an active booking of the service on day)``: the two
+    checks of a new booking in one read (``day`` is not before ``since``)."""
+    missed, active = [], False
+    for row in conn.execute(_PERSON, {"b_hash": id_hash, "b_since": since,
+                                      "b_service": service_id, "b_day": day}):
+        if row.state == "missed":
+            missed.append(row.local_date)
+        else:
+            active = True
+    return missed, active
 
 
 def missed_days(conn, id_hash: str, since) -> list:
@@ -136,6 +169,18 @@ def booked_heads(conn, service_ids, day, skipped: set[int], limit: int = 1) -> l
             query = query.where(tickets.c.id.not_in(list(skipped)))
         rows += conn.execute(query)
     return rows
+
+
+def waiting_booked_slots(conn, service_id: int, day) -> list:
+    """``(ticket id, priority, queued_at, slot_start)`` of the service's waiting booked tickets
+    of a day (few: the check-ins not yet called)."""
+    return list(conn.execute(
+        select(tickets.c.id, tickets.c.priority, tickets.c.queued_at, bookings.c.slot_start)
+        .join(bookings, and_(bookings.c.ticket_id == tickets.c.id,
+                             bookings.c.service_id == tickets.c.service_id,
+                             bookings.c.local_date == tickets.c.local_date))
+        .where(tickets.c.service_id == service_id, tickets.c.status == "waiting",
+               tickets.c.local_date == day, tickets.c.booked.is_(True))))
 
 
 def delete_before(conn, day) -> int:

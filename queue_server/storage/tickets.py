@@ -9,7 +9,7 @@ Counts and queue heads run on the ``ix_tickets_queue`` index (service, status, d
 queued_at, id): an index range scan or seek, however long the day's history grows.
 """
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, false, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.storage.models import (
@@ -170,16 +170,37 @@ def issued_counts(conn, service_ids: list[int], day) -> dict[int, int]:
                daily_counters.c.local_date == day)).all())
 
 
-def waiting_ahead(conn, ticket) -> int:
-    """Waiting tickets of the same service and day that the call order puts before a waiting
-    ticket: priority ones first, then by queue time and id."""
+def waiting_ahead(conn, ticket, overdue_before=None, due: dict | None = None,
+                  due_key=None) -> int:
+    """Waiting tickets of the same service and day that the call order (``domain.calling``)
+    puts before a waiting ticket, within its service.
+
+    ``overdue_before``: tickets queued at or before it are overdue (None: the service has no
+    limit); overdue ones go first, oldest first. ``due``: ticket id -> sort key
+    ``(slot start, queued_at, id)`` of the booked tickets whose slot has begun; they go ahead of
+    the other tickets of their priority class, earliest slot first. ``due_key``: the ticket's
+    own key when it is one of them. Otherwise priority ones first, then queue time and id.
+    """
     earlier = or_(
         tickets.c.queued_at < ticket["queued_at"],
         and_(tickets.c.queued_at == ticket["queued_at"], tickets.c.id < ticket["id"]),
     )
-    ahead = or_(tickets.c.priority.is_(True), earlier) if not ticket["priority"] else and_(
-        tickets.c.priority.is_(True), earlier
-    )
+    overdue = (tickets.c.queued_at <= overdue_before if overdue_before is not None
+               else false())
+    if overdue_before is not None and ticket["queued_at"] <= overdue_before:
+        ahead = earlier  # an overdue ticket: only older ones (all overdue too) go first
+    else:
+        due = due or {}
+        if due_key is not None:  # a begun booking: the begun ones with an earlier key
+            in_class = tickets.c.id.in_([i for i, k in due.items() if k < due_key] or [-1])
+        else:
+            is_due = tickets.c.id.in_(list(due) or [-1])
+            in_class = or_(is_due, earlier)
+        if ticket["priority"]:
+            same_class = tickets.c.priority.is_(True)
+            ahead = or_(overdue, and_(same_class, in_class))
+        else:
+            ahead = or_(overdue, tickets.c.priority.is_(True), in_class)
     return conn.execute(
         select(func.count()).select_from(tickets).where(
             tickets.c.service_id == ticket["service_id"], tickets.c.status == "waiting",
