@@ -132,3 +132,20 @@ def test_the_mended_sweep_equals_a_cold_rebuild_after_each_change(ctx, client, c
                       [(first["number"], "red"), (second["number"], "yellow")],
                       [(second["number"], "yellow")],
                       sorted([(second["number"], "red"), (third["number"], "yellow")])]
+
+
+@pytest.mark.parametrize("tamper, expected", [
+    ("UPDATE alerts SET cleared_at = 1 WHERE kind = 'case_deadline'", "yellow"),
+    ("UPDATE alerts SET level = 'red' WHERE kind = 'case_deadline'", "yellow"),
+])
+def test_a_deadline_alert_changed_behind_the_kept_list_is_put_right(
+        ctx, client, clock, staff1, served, tamper, expected):  # noqa: F811
+    """The steady pass skips comparing the kept deadline alerts one by one; an open deadline
+    alert cleared or re-levelled elsewhere (another process) still shows on the next pass."""
+    accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"})
+    at_local_noon(clock, 6)
+    assert open_alerts(ctx, "case_deadline") == [("case_deadline", "yellow")]
+    assert open_alerts(ctx, "case_deadline") == [("case_deadline", "yellow")]  # kept, in step
+    with ctx.db.write() as conn:
+        conn.execute(text(tamper))
+    assert open_alerts(ctx, "case_deadline") == [("case_deadline", expected)]
