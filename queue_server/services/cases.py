@@ -6,6 +6,7 @@ moves a case on and writes its history; ``wanted_alerts`` gives the supervisor t
 the hall's open cases from one indexed query.
 """
 
+from dataclasses import dataclass, replace
 from datetime import date
 
 from queue_server.domain import cases as rules
@@ -257,28 +258,63 @@ def wanted_alerts(conn, hall, now, memo: dict | None = None) -> list:
     """Yellow for each open case from its warning day, red once its promised day has ended:
     one indexed query over the hall's open cases.
 
-    With ``memo`` (a dict the caller keeps between passes) the list is built again only when
-    the hall's day or its set of open cases changed (``stored.open_fingerprint``): a case's
-    warning and promised days are fixed at acceptance, so nothing else moves a level. The
-    steady pass is then one aggregate over the partial index instead of reading every case."""
+    With ``memo`` (a dict the caller keeps between passes) the list is kept and only mended:
+    while the hall's day and its set of open cases (``stored.open_fingerprint``, one aggregate
+    over ``ix_cases_open``) stay the same it is returned as is; otherwise the due case ids are
+    read from the index alone, the cases that closed are dropped, only the newly due ones are
+    read, and on a new day the kept cases are re-levelled in memory (a case's warning and
+    promised days are fixed at acceptance, so nothing else moves a level)."""
     today = local_day(now, hall.timezone)
     if memo is None:
-        return _deadline_alerts(conn, hall, today)
-    key = (today, stored.open_fingerprint(conn, hall.id))
-    found = memo.get(hall.id)
-    if found is None or found[0] != key:
-        found = memo[hall.id] = (key, _deadline_alerts(conn, hall, today))
-    return found[1]
+        return [e[2] for e in _deadline_alerts(stored.due_open_cases(conn, hall.id, today),
+                                               today).values()]
+    key = (today, stored.open_fingerprint(conn, hall.id))  # before the ids: a later change shows
+    kept = memo.get(hall.id)
+    if kept is None or kept.key != key:
+        kept = memo[hall.id] = _mended(conn, hall, today, key, kept)
+    return kept.wanted
 
 
-def _deadline_alerts(conn, hall, today) -> list:
-    wanted = []
-    for r in stored.due_open_cases(conn, hall.id, today):
+@dataclass
+class _KeptDeadlines:
+    key: tuple
+    day: date
+    by_case: dict  # case id -> (warn_on, promised_on, Wanted)
+    wanted: list
+
+
+def _mended(conn, hall, today, key, kept: _KeptDeadlines | None) -> _KeptDeadlines:
+    if kept is None or not kept.by_case:
+        by_case = _deadline_alerts(stored.due_open_cases(conn, hall.id, today), today)
+    else:
+        due, by_case = stored.due_open_ids(conn, hall.id, today), {}
+        for case_id in due:
+            entry = kept.by_case.get(case_id)
+            if entry is not None:
+                by_case[case_id] = entry if kept.day == today else _relevelled(entry, today)
+        by_case.update(_deadline_alerts(
+            stored.due_cases_by_id(conn, due - kept.by_case.keys()), today))
+        by_case = {i: e for i, e in by_case.items() if e[2] is not None}
+    return _KeptDeadlines(key, today, by_case, [e[2] for e in by_case.values()])
+
+
+def _relevelled(entry: tuple, today) -> tuple:
+    warn_on, promised_on, wanted = entry
+    level = rules.deadline_level(today, warn_on, promised_on)
+    if level is None:
+        return warn_on, promised_on, None
+    return entry if level == wanted.level else (warn_on, promised_on, replace(wanted,
+                                                                              level=level))
+
+
+def _deadline_alerts(rows, today) -> dict:
+    """Case id -> (warn_on, promised_on, Wanted) of the rows that have a level today."""
+    wanted = {}
+    for r in rows:
         level = rules.deadline_level(today, r.warn_on, r.promised_on)
         if level:
-            wanted.append(Wanted(CASE_DEADLINE, f"case:{r.id}", level, window_id=r.window_id,
-                                 data={"case": r.number, "matter": r.matter_code,
-                                       "department": r.department,
-                                       "promised_on": r.promised_on.isoformat()}))
+            wanted[r.id] = (r.warn_on, r.promised_on, Wanted(
+                CASE_DEADLINE, f"case:{r.id}", level, window_id=r.window_id,
+                data={"case": r.number, "matter": r.matter_code, "department": r.department,
+                      "promised_on": r.promised_on.isoformat()}))
     return wanted
-

@@ -130,6 +130,7 @@ def _review_facts(conn, hall, now) -> list:
 
 
 def wanted_alerts(ctx, conn, hall, now) -> list:
+    """Every alert that should be open but the 限时办结 ones (``_deadline_alerts``)."""
     limits = rules.hall_limits(hall.options)
     services = _service_limits(hall)
     handling, window_facts = _window_facts(ctx, conn, hall, now)
@@ -141,9 +142,13 @@ def wanted_alerts(ctx, conn, hall, now) -> list:
             + rules.queue_alerts(limits, services, counts)
             + rules.device_alerts(now, limits, _device_facts(conn, hall))
             + rules.review_alerts(_review_facts(conn, hall, now))
-            + cases.wanted_alerts(conn, hall, now,
-                                  memo=ctx.caches.setdefault("case_deadline_alerts", {}))
             + _booked_wait_alerts(conn, hall, limits, now))
+
+
+def _deadline_alerts(ctx, conn, hall, now) -> list:
+    """The 限时办结 alerts, kept between passes (``services.cases.wanted_alerts``)."""
+    return cases.wanted_alerts(conn, hall, now,
+                               memo=ctx.caches.setdefault("case_deadline_alerts", {}))
 
 
 def _booked_wait_alerts(conn, hall, limits, now) -> list:
@@ -189,13 +194,31 @@ def _needs_change(wanted, open_alerts) -> bool:
                                        for k, r in open_alerts.items())
 
 
+def _unchanged(ctx, conn, hall, others, deadlines) -> bool:
+    """Nothing to raise, re-level or clear. The deadline alerts (tens of thousands in a big
+    centre) are compared one by one only when their kept list or the open deadline alerts
+    (``stored.open_kind_fingerprint``) differ from the last pass that found them in step;
+    otherwise only the other kinds' open alerts are read."""
+    verified = ctx.caches.setdefault("case_deadline_verified", {})
+    fingerprint = stored.open_kind_fingerprint(conn, hall.id, rules.CASE_DEADLINE)
+    last = verified.get(hall.id)
+    if last is not None and last[0] is deadlines and last[1] == fingerprint:
+        return not _needs_change(others, stored.open_alerts(conn, hall.id,
+                                                            but_kind=rules.CASE_DEADLINE))
+    if _needs_change(others + deadlines, stored.open_alerts(conn, hall.id)):
+        return False
+    verified[hall.id] = (deadlines, fingerprint)
+    return True
+
+
 def supervise_hall(ctx, hall, now) -> list[dict]:
     with ctx.db.read() as conn:  # the common case, nothing to change, never takes a write lock
-        wanted = wanted_alerts(ctx, conn, hall, now)
-        if not _needs_change(wanted, stored.open_alerts(conn, hall.id)):
+        others, deadlines = wanted_alerts(ctx, conn, hall, now), _deadline_alerts(ctx, conn,
+                                                                                 hall, now)
+        if _unchanged(ctx, conn, hall, others, deadlines):
             return []
     with ctx.db.write() as conn:
-        done = _apply(conn, hall, now, wanted, stored.open_alerts(conn, hall.id))
+        done = _apply(conn, hall, now, others + deadlines, stored.open_alerts(conn, hall.id))
     return _changes(ctx, hall, done)
 
 

@@ -6,7 +6,7 @@ partial unique index on open alerts ``(hall, kind, subject)``, and re-levelled o
 conditional updates whose row count says whether this call did it.
 """
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, case, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.domain.alerts import BAD_REVIEW, Wanted
@@ -23,12 +23,25 @@ _RELEVEL = (update(alerts).where(alerts.c.id == bindparam("b_id"), alerts.c.clea
 
 # ---- the alerts themselves ---------------------------------------------------------------
 
-def open_alerts(conn, hall_id: int) -> dict:
-    """The hall's open alerts by cause ``(kind, subject)``: rows of id, kind, subject, level."""
+def open_alerts(conn, hall_id: int, but_kind: str | None = None) -> dict:
+    """The hall's open alerts by cause ``(kind, subject)``: rows of id, kind, subject, level;
+    all but those of ``but_kind`` when given (two ranges of ``uq_alerts_open_subject``)."""
+    where = [alerts.c.hall_id == hall_id, alerts.c.cleared_at.is_(None)]
+    if but_kind is not None:
+        where.append(or_(alerts.c.kind < but_kind, alerts.c.kind > but_kind))
     rows = conn.execute(select(alerts.c.id, alerts.c.kind, alerts.c.subject, alerts.c.level)
-                        .where(alerts.c.hall_id == hall_id, alerts.c.cleared_at.is_(None))
-                        .order_by(alerts.c.id))
+                        .where(*where).order_by(alerts.c.id))
     return {(r.kind, r.subject): r for r in rows}
+
+
+def open_kind_fingerprint(conn, hall_id: int, kind: str) -> tuple:
+    """(count, highest id, count of red) of the hall's open alerts of one kind: it changes
+    whenever one of them is raised, cleared or re-levelled, by this process or another."""
+    return tuple(conn.execute(
+        select(func.count(), func.max(alerts.c.id),
+               func.coalesce(func.sum(case((alerts.c.level == "red", 1), else_=0)), 0))
+        .where(alerts.c.hall_id == hall_id, alerts.c.cleared_at.is_(None),
+               alerts.c.kind == kind)).one())
 
 
 def open_alert(conn, kind: str, subject: str, hall_id: int | None = None):

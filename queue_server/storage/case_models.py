@@ -21,10 +21,15 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("hall_id", "year", "seq", name="uq_cases_hall_year_seq"),
-        # Open cases by the day they turn yellow: the supervisor's sweep.
-        Index("ix_cases_open", "hall_id", "warn_on",
+        # Open cases by the day they turn yellow: the supervisor's sweep. ``id`` and
+        # ``finished_at`` (always NULL here) are in the key so that the sweep's id reads and
+        # the open set's fingerprint are answered from the index alone: SQLite does not count
+        # the partial index's own condition as covered, PostgreSQL needs the id (0015).
+        Index("ix_cases_open", "hall_id", "warn_on", "id", "finished_at",
               sqlite_where=text("finished_at IS NULL"),
               postgresql_where=text("finished_at IS NULL")),
+        # A person's cases: the phone case page and the kiosk's 取件 by ID card (0015).
+        Index("ix_cases_person", "hall_id", "id_hash"),
         Index("ix_cases_hall_department", "hall_id", "department", "state"),
         Index("ix_cases_hall_accepted", "hall_id", "accepted_on"),
     )

@@ -89,11 +89,15 @@ def listed(conn, hall_id: int, *, staff_user_id=None, department=None, open_only
     return conn.execute(stmt.order_by(cases.c.id.desc()).limit(limit)).mappings().all()
 
 
-_DUE = (select(cases.c.id, cases.c.number, cases.c.department, cases.c.window_id,
-               cases.c.matter_code, cases.c.warn_on, cases.c.promised_on)
-        .where(cases.c.hall_id == bindparam("hall_id"), cases.c.finished_at.is_(None),
-               cases.c.warn_on <= bindparam("today"))
-        .order_by(cases.c.warn_on, cases.c.id))
+_DUE_COLUMNS = (cases.c.id, cases.c.number, cases.c.department, cases.c.window_id,
+                cases.c.matter_code, cases.c.warn_on, cases.c.promised_on)
+_DUE_WHERE = (cases.c.hall_id == bindparam("hall_id"), cases.c.finished_at.is_(None),
+              cases.c.warn_on <= bindparam("today"))
+_DUE = select(*_DUE_COLUMNS).where(*_DUE_WHERE).order_by(cases.c.warn_on, cases.c.id)
+# Only the ids: answered from ``ix_cases_open`` alone (hall, warn_on, id), no table read.
+_DUE_IDS = select(cases.c.id).where(*_DUE_WHERE)
+_BY_IDS = select(*_DUE_COLUMNS).where(cases.c.id.in_(bindparam("ids", expanding=True)))
+_IDS_PER_QUERY = 500
 
 
 _OPEN_FINGERPRINT = (select(func.count(), func.coalesce(func.sum(cases.c.id), 0))
@@ -111,6 +115,19 @@ def due_open_cases(conn, hall_id: int, today) -> list:
     """Open cases of the hall that have reached their warning day: one range scan of the
     partial index ``ix_cases_open`` (hall, warn_on) WHERE finished_at IS NULL."""
     return conn.execute(_DUE, {"hall_id": hall_id, "today": today}).all()
+
+
+def due_open_ids(conn, hall_id: int, today) -> set:
+    """The ids of the open cases of ``due_open_cases``, from the index alone."""
+    return set(conn.execute(_DUE_IDS, {"hall_id": hall_id, "today": today}).scalars())
+
+
+def due_cases_by_id(conn, ids) -> list:
+    """The sweep's columns of the given cases, a few hundred ids per query."""
+    ids, found = sorted(ids), []
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        found += conn.execute(_BY_IDS, {"ids": ids[start:start + _IDS_PER_QUERY]}).all()
+    return found
 
 
 # ---- reports (办结率, 按时办结率, 压缩率) ---------------------------------------------------
@@ -161,9 +178,14 @@ def staff_names(conn, user_ids) -> dict:
     return {r.id: r.display_name or r.username for r in rows}
 
 
+# A person's cases through ``ix_cases_person`` (hall, id_hash): a few rows, sorted in memory.
+LATEST_DONE = (select(cases).where(cases.c.hall_id == bindparam("hall_id"),
+                                   cases.c.id_hash == bindparam("id_hash"),
+                                   cases.c.state == bindparam("state"))
+               .order_by(cases.c.finished_at.desc(), cases.c.id.desc()).limit(1))
+
+
 def latest_done_of_person(conn, hall_id: int, id_hash: str, done: str):
     """The person's most recently finished case in state ``done`` (their newest result)."""
-    return conn.execute(
-        select(cases).where(cases.c.hall_id == hall_id, cases.c.id_hash == id_hash,
-                            cases.c.state == done)
-        .order_by(cases.c.finished_at.desc(), cases.c.id.desc()).limit(1)).mappings().first()
+    return conn.execute(LATEST_DONE, {"hall_id": hall_id, "id_hash": id_hash,
+                                      "state": done}).mappings().first()

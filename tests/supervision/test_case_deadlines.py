@@ -90,3 +90,62 @@ def test_the_kept_sweep_follows_the_day_and_closing_cases(ctx, client, clock, st
     assert client.post(f"/api/v1/halls/h1/cases/{first['id']}/state", json={"state": "done"},
                        headers=accts.device("department")).status_code == 200
     assert levels() == [(second["number"], "yellow")]
+
+
+def test_the_mended_sweep_equals_a_cold_rebuild_after_each_change(ctx, client, clock, staff1,
+                                                                  accts, served):  # noqa: F811
+    """Kept between passes, the list is mended (newly due, closed, opened, re-levelled on a new
+    day) and after every step equals the list built from nothing."""
+    from queue_server.services import cases
+
+    hall, memo = ctx.halls.get("h1"), {}
+
+    def kept_and_cold():
+        with ctx.db.read() as conn:
+            kept = cases.wanted_alerts(conn, hall, clock.now, memo=memo)
+            cold = cases.wanted_alerts(conn, hall, clock.now)
+        return ({(w.key, w.level, tuple(sorted(w.data.items()))) for w in kept},
+                {(w.key, w.level, tuple(sorted(w.data.items()))) for w in cold})
+
+    first = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"}).get_json()
+    second = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001",
+                                     "promised_on": "2026-03-10"}).get_json()
+    steps = []
+    at_local_noon(clock, 6)  # first crosses warn_on
+    steps.append(kept_and_cold())
+    at_local_noon(clock, 9)  # first crosses promised_on, second crosses warn_on
+    steps.append(kept_and_cold())
+    opened = accept(client, accts.user("staff", windows=(1,)),  # staff1 signed in a week ago
+                    {"matter": "CN-001"})
+    assert opened.status_code == 201, opened.get_json()
+    third = opened.get_json()
+    steps.append(kept_and_cold())  # opened, not yet due
+    assert client.post(f"/api/v1/halls/h1/cases/{first['id']}/state", json={"state": "done"},
+                       headers=accts.device("department")).status_code == 200
+    steps.append(kept_and_cold())  # closed
+    at_local_noon(clock, 13)  # second overdue, third crosses warn_on
+    steps.append(kept_and_cold())
+    assert [kept for kept, _ in steps] == [cold for _, cold in steps]
+    levels = [sorted((dict(d)["case"], level) for _, level, d in kept) for kept, _ in steps]
+    assert levels == [[(first["number"], "yellow")],
+                      [(first["number"], "red"), (second["number"], "yellow")],
+                      [(first["number"], "red"), (second["number"], "yellow")],
+                      [(second["number"], "yellow")],
+                      sorted([(second["number"], "red"), (third["number"], "yellow")])]
+
+
+@pytest.mark.parametrize("tamper, expected", [
+    ("UPDATE alerts SET cleared_at = 1 WHERE kind = 'case_deadline'", "yellow"),
+    ("UPDATE alerts SET level = 'red' WHERE kind = 'case_deadline'", "yellow"),
+])
+def test_a_deadline_alert_changed_behind_the_kept_list_is_put_right(
+        ctx, client, clock, staff1, served, tamper, expected):  # noqa: F811
+    """The steady pass skips comparing the kept deadline alerts one by one; an open deadline
+    alert cleared or re-levelled elsewhere (another process) still shows on the next pass."""
+    accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"})
+    at_local_noon(clock, 6)
+    assert open_alerts(ctx, "case_deadline") == [("case_deadline", "yellow")]
+    assert open_alerts(ctx, "case_deadline") == [("case_deadline", "yellow")]  # kept, in step
+    with ctx.db.write() as conn:
+        conn.execute(text(tamper))
+    assert open_alerts(ctx, "case_deadline") == [("case_deadline", expected)]
