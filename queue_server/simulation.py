@@ -5,11 +5,12 @@ A scenario (YAML, see ``examples/sim-city-centre.yaml``) gives the day's hours, 
 (morning peak, lunch gap), the windows (services in preference order, breaks), the no-show and
 priority shares, and the share of served tickets the clerk then transfers to another service
 (``transfer_share``; ``transfer_to: {A: [B]}`` names where, else any other service; a ticket is
-transferred at most once, and its measured wait is to its first call). The simulator makes a temporary SQLite database, loads the hall, and plays the
-day on a simulated clock (``Context(clock=…)``): citizens take tickets with
-``services.tickets.issue_ticket`` and clerks press call-next, finish and no-show with
-``services.calling`` / ``services.no_show`` — the very code the API runs. The wait forecast is
-made again after every change, as the server's coalesced re-estimation does.
+transferred at most once, and its measured wait is to its first call). The simulator makes a
+temporary SQLite database, loads the hall, and plays the day on a simulated clock
+(``Context(clock=…)``): citizens take tickets with ``services.tickets.issue_ticket`` and
+clerks press call-next, finish, transfer and no-show with ``services.calling`` /
+``services.no_show`` — the very code the API runs. The wait forecast is made again after
+every change, as the server's coalesced re-estimation does.
 
 Everything random comes from one ``random.Random(seed)``: a seed gives the same day.
 What it measures is in ``simulation_report``.
