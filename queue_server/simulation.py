@@ -3,11 +3,14 @@
 A scenario (YAML, see ``examples/sim-city-centre.yaml``) gives the day's hours, the services
 (visits, handling time as a lognormal mean and sigma, wait limit), the arrival weights by hour
 (morning peak, lunch gap), the windows (services in preference order, breaks), the no-show and
-priority shares. The simulator makes a temporary SQLite database, loads the hall, and plays the
-day on a simulated clock (``Context(clock=…)``): citizens take tickets with
-``services.tickets.issue_ticket`` and clerks press call-next, finish and no-show with
-``services.calling`` / ``services.no_show`` — the very code the API runs. The wait forecast is
-made again after every change, as the server's coalesced re-estimation does.
+priority shares, and the share of served tickets the clerk then transfers to another service
+(``transfer_share``; ``transfer_to: {A: [B]}`` names where, else any other service; a ticket is
+transferred at most once, and its measured wait is to its first call). The simulator makes a
+temporary SQLite database, loads the hall, and plays the day on a simulated clock
+(``Context(clock=…)``): citizens take tickets with ``services.tickets.issue_ticket`` and
+clerks press call-next, finish, transfer and no-show with ``services.calling`` /
+``services.no_show`` — the very code the API runs. The wait forecast is made again after
+every change, as the server's coalesced re-estimation does.
 
 Everything random comes from one ``random.Random(seed)``: a seed gives the same day.
 What it measures is in ``simulation_report``.
@@ -49,6 +52,8 @@ class Record:
     naive_s: int
     called_at: datetime | None = None
     outcome: str = "waiting"  # served / no_show / waiting
+    transfers: int = 0        # times served and transferred to another service
+    service_now: str | None = None  # the service it was transferred to (measured: its first)
     checks: dict = field(default_factory=dict)  # seconds after issue -> (estimate, naive, at)
 
 
@@ -230,7 +235,7 @@ class Day:
     def _on_check(self, ticket_id: int, after: int) -> None:
         from queue_server.simulation_report import check_now
 
-        if ticket_id in self.waiting:
+        if ticket_id in self.waiting and self.records[ticket_id].called_at is None:
             self.records[ticket_id].checks[after] = check_now(self, ticket_id)
 
     def _wake_idle(self, code: str) -> None:
@@ -251,14 +256,52 @@ class Day:
             return
         self.window_state[number], self.current[number] = "serving", view["id"]
         record = self.waiting.pop(view["id"])
-        record.called_at = self.clock.now
+        if record.called_at is None:  # a transferred ticket's wait is to its first call
+            record.called_at = self.clock.now
         if self.rng.random() < self.sc.get("no_show_share", 0.0):
             record.outcome = "no_show"
             self.at(self.clock.now + timedelta(seconds=NO_SHOW_WAIT_S), "no_show", number)
         else:
             record.outcome = "served"
-            self.at(self.clock.now + timedelta(seconds=self._handling_s(record.service)),
-                    "done", number)
+            code = record.service_now or record.service
+            end = self.clock.now + timedelta(seconds=self._handling_s(code))
+            target = self._transfer_target(code) if not record.transfers else None
+            if target is None:
+                self.at(end, "done", number)
+            else:  # served here, then sent on to another service's queue
+                self.at(end, "transfer", number, target)
+
+    def _transfer_target(self, code: str) -> str | None:
+        """With ``transfer_share``, a served ticket is transferred to another service
+        (``transfer_to`` if the scenario names one for ``code``, else any other service)."""
+        share = float(self.sc.get("transfer_share", 0.0))
+        if share <= 0 or self.rng.random() >= share:
+            return None
+        named = (self.sc.get("transfer_to") or {}).get(code)
+        others = [s["code"] for s in self.sc["services"] if s["code"] != code]
+        choices = list(named) if named else others
+        return self.rng.choice(choices) if choices else None
+
+    def _on_transfer(self, number: int, code: str) -> None:
+        """The clerk transfers the current ticket (``services.calling.transfer``, as the API
+        does): it waits again in ``code``'s queue, keeping its place in time."""
+        from queue_server.domain.commands import TransferTicket
+        from queue_server.services import calling
+
+        ticket_id = self.current[number]
+        if self.window_state[number] not in ("serving", "break-pending") or ticket_id is None:
+            return
+        calling.transfer(self.ctx, self.clerk, "sim", number, TransferTicket(service=code))
+        record = self.records[ticket_id]
+        record.service_now, record.outcome = code, "waiting"
+        record.transfers += 1
+        self.waiting[ticket_id] = record
+        self.current[number] = None
+        if self.window_state[number] == "break-pending":
+            self._pause(number, finish=False)
+        else:
+            self._on_free(number)
+        self._wake_idle(code)
 
     def _on_done(self, number: int) -> None:
         if self.window_state[number] == "serving":

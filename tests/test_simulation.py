@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from queue_server.cli import main
 from queue_server.simulation import Day, read_scenario
 from queue_server.simulation_report import summary
 from queue_server.storage import tickets as stored
+from queue_server.storage.models import ticket_events
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -50,6 +52,36 @@ def test_every_ticket_issued_is_served_no_show_or_left_waiting(tmp_path):
     expected = {"served": "done", "no_show": "no_show", "waiting": "waiting"}
     assert {i: expected[r.outcome] for i, r in day.records.items()} == day.statuses
     assert all(r.called_at >= r.issued_at for r in day.records.values() if r.called_at)
+
+
+class TransferLog(KeptDay):
+    """A KeptDay that also reads each ticket's service and its 'transferred' log lines."""
+
+    def _loop(self):
+        super()._loop()
+        with self.ctx.db.read() as conn:
+            self.services = {i: stored.ticket(conn, i)["service_id"] for i in self.records}
+            self.transferred = set(conn.execute(
+                select(ticket_events.c.ticket_id).where(ticket_events.c.kind == "transferred")
+            ).scalars())
+
+
+def test_transferred_tickets_go_through_the_service_layer_and_are_counted_once(tmp_path):
+    scenario = dict(SMALL, transfer_share=0.5, transfer_to={"A": ["B"], "B": ["A"]})
+    day = TransferLog(scenario, seed=3, workdir=str(tmp_path)).run()
+    data = summary(day)
+    moved = {i for i, r in day.records.items() if r.transfers}
+    assert len(moved) >= 5
+    assert moved == day.transferred
+    assert all(r.transfers == 1 for r in day.records.values() if r.transfers)
+    assert data["issued"] == len(day.records)
+    assert data["issued"] == data["served"] + data["no_show"] + data["left_waiting"]
+    expected = {"served": "done", "no_show": "no_show", "waiting": "waiting"}
+    assert {i: expected[r.outcome] for i, r in day.records.items()} == day.statuses
+    ids = {s.code: s.id for s in day.hall.services}
+    for i in moved:  # the database holds the service it was sent to
+        r = day.records[i]
+        assert r.service_now != r.service and day.services[i] == ids[r.service_now]
 
 
 def test_the_estimates_are_those_the_service_layer_gave(tmp_path):
