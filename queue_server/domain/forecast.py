@@ -133,23 +133,24 @@ class _Arrivals:
     """Expected arrivals, evenly spaced from ``now`` (the first one interval after it)."""
 
     def __init__(self, now: datetime, rates_per_h: Mapping[tuple, float], served: set):
-        self._gaps = {k: 3600.0 / r for k, r in rates_per_h.items() if r > 0 and k[0] in served}
-        self._next = {k: now + timedelta(seconds=g) for k, g in self._gaps.items()}
+        self._gaps = {k: timedelta(seconds=3600.0 / r)
+                      for k, r in rates_per_h.items() if r > 0 and k[0] in served}
+        self._next = {k: now + g for k, g in self._gaps.items()}
         self._end = now + timedelta(seconds=ARRIVALS_FOR_S)
-        self._soonest = min(self._next.values(), default=self._end)
+        # (time, key) of each class's next arrival: the soonest on top, ties in key order
+        self._heap = sorted((at, k) for k, at in self._next.items() if at <= self._end)
         self._n = 0
 
     def until(self, t: datetime) -> list[Waiting]:
-        if not self._next or t < self._soonest:
-            return []
-        due = []
-        for key in sorted(self._next):
-            while self._next[key] <= t and self._next[key] <= self._end:
-                self._n += 1
-                due.append(Waiting(_ARRIVAL_ID + self._n, key[0], key[1], self._next[key]))
-                self._next[key] += timedelta(seconds=self._gaps[key])
-        due.sort(key=lambda w: (w.queued_at, w.ticket_id))
-        self._soonest = min(self._next.values())
+        """The arrivals due by ``t`` not handed out yet, in (time, class) order."""
+        heap, due = self._heap, []
+        while heap and heap[0][0] <= t:
+            at, key = heapq.heappop(heap)
+            self._n += 1
+            due.append(Waiting(_ARRIVAL_ID + self._n, key[0], key[1], at))
+            self._next[key] = at + self._gaps[key]
+            if self._next[key] <= self._end:
+                heapq.heappush(heap, (self._next[key], key))
         return due
 
     def next_for(self, service_ids) -> datetime | None:
