@@ -166,59 +166,71 @@ def _booked_wait_alerts(conn, hall, limits, now) -> list:
 
 # ---- applying the difference -------------------------------------------------------------
 
-def _apply(conn, hall, now, wanted, open_alerts) -> list[tuple[str, int]]:
-    """Insert, re-level and clear; always in the same order (by cause, then by id), so two
-    processes applying at once on PostgreSQL take their row locks in the same order."""
-    done = []
+def _plan(wanted, open_alerts) -> tuple[list, list, list]:
+    """What to raise (the wanted items not open), re-level (``(open alert, item)`` whose level
+    differs) and clear (open condition alerts no longer wanted); the items in the same order
+    every time (by cause), so two processes applying at once on PostgreSQL take their row
+    locks in the same order."""
+    to_raise, to_relevel = [], []
     for item in sorted(wanted, key=lambda w: w.key):
         current = open_alerts.get(item.key)
         if current is None:
-            alert_id = stored.raise_alert(conn, hall.id, item, now)
-            if alert_id is not None:
-                done.append(("alert_raised", alert_id))
-        elif current.level != item.level and stored.relevel(conn, current.id, item.level,
-                                                            item.data):
-            done.append(("alert_changed", current.id))
+            to_raise.append(item)
+        elif current.level != item.level:
+            to_relevel.append((current, item))
     keys = {w.key for w in wanted}
-    for key, current in open_alerts.items():
-        if (key not in keys and current.kind in rules.CONDITION_KINDS
-                and stored.clear(conn, current.id, now)):
+    to_clear = [current for key, current in open_alerts.items()
+                if key not in keys and current.kind in rules.CONDITION_KINDS]
+    return to_raise, to_relevel, to_clear
+
+
+def _apply(conn, hall, now, plan) -> list[tuple[str, int]]:
+    """Carry out a plan. Each statement is conditional (an open alert is raised once, by the
+    unique index; only an open alert is re-levelled or cleared), so a plan read a moment
+    before, outside the write lock, is applied safely; what another process changed meanwhile
+    is left, and the next pass puts right what is still off."""
+    to_raise, to_relevel, to_clear = plan
+    done = []
+    for item in to_raise:
+        alert_id = stored.raise_alert(conn, hall.id, item, now)
+        if alert_id is not None:
+            done.append(("alert_raised", alert_id))
+    for current, item in to_relevel:
+        if stored.relevel(conn, current.id, item.level, item.data):
+            done.append(("alert_changed", current.id))
+    for current in to_clear:
+        if stored.clear(conn, current.id, now):
             done.append(("alert_cleared", current.id))
     return done
 
 
-def _needs_change(wanted, open_alerts) -> bool:
-    keys = {w.key for w in wanted}
-    return any(open_alerts.get(w.key) is None or open_alerts[w.key].level != w.level
-               for w in wanted) or any(k not in keys and r.kind in rules.CONDITION_KINDS
-                                       for k, r in open_alerts.items())
-
-
-def _unchanged(ctx, conn, hall, others, deadlines) -> bool:
-    """Nothing to raise, re-level or clear. The deadline alerts (tens of thousands in a big
-    centre) are compared one by one only when their kept list or the open deadline alerts
-    (``stored.open_kind_fingerprint``) differ from the last pass that found them in step;
-    otherwise only the other kinds' open alerts are read."""
-    verified = ctx.caches.setdefault("case_deadline_verified", {})
-    fingerprint = stored.open_kind_fingerprint(conn, hall.id, rules.CASE_DEADLINE)
-    last = verified.get(hall.id)
-    if last is not None and last[0] is deadlines and last[1] == fingerprint:
-        return not _needs_change(others, stored.open_alerts(conn, hall.id,
-                                                            but_kind=rules.CASE_DEADLINE))
-    if _needs_change(others + deadlines, stored.open_alerts(conn, hall.id)):
-        return False
-    verified[hall.id] = (deadlines, fingerprint)
-    return True
-
-
 def supervise_hall(ctx, hall, now) -> list[dict]:
-    with ctx.db.read() as conn:  # the common case, nothing to change, never takes a write lock
-        others, deadlines = wanted_alerts(ctx, conn, hall, now), _deadline_alerts(ctx, conn,
-                                                                                 hall, now)
-        if _unchanged(ctx, conn, hall, others, deadlines):
-            return []
+    """Raise, re-level and clear the hall's alerts. The deadline alerts (tens of thousands in
+    a big centre) are compared one by one only when their kept list or the open deadline
+    alerts (``stored.open_kind_fingerprint``) differ from the last pass that found them in
+    step; otherwise only the other kinds' open alerts are read. That whole read runs outside
+    the process lock (``db.read_only``: on an SQLite file its own connection, in a native
+    thread under eventlet), and the write lock is held only for the statements that change
+    something, so ticket issuing never waits behind the comparison."""
+    verified = ctx.caches.setdefault("case_deadline_verified", {})
+    with ctx.db.read() as conn:
+        others = wanted_alerts(ctx, conn, hall, now)
+        deadlines = _deadline_alerts(ctx, conn, hall, now)
+        fingerprint = stored.open_kind_fingerprint(conn, hall.id, rules.CASE_DEADLINE)
+        last = verified.get(hall.id)
+        in_step = last is not None and last[0] is deadlines and last[1] == fingerprint
+        if in_step:
+            plan = _plan(others, stored.open_alerts(conn, hall.id,
+                                                    but_kind=rules.CASE_DEADLINE))
+    if not in_step:
+        plan = _plan(others + deadlines,
+                     ctx.db.read_only(lambda conn: stored.open_alerts(conn, hall.id)))
+        if not any(plan):
+            verified[hall.id] = (deadlines, fingerprint)
+    if not any(plan):
+        return []
     with ctx.db.write() as conn:
-        done = _apply(conn, hall, now, others + deadlines, stored.open_alerts(conn, hall.id))
+        done = _apply(conn, hall, now, plan)
     return _changes(ctx, hall, done)
 
 
