@@ -6,10 +6,12 @@ Writes one year (2025) of a centre's cases straight into a fresh database with b
 (``--cases``, default 230,000; 60 matters, 12 departments, 30 windows; ~85 % done, 5 % 补正,
 2 % 不予受理), of which ``--open`` (default 50,000), spread over the year, are open (most
 past their warning day), in acceptance order as the server writes them. Then times
-``services.case_reports.report`` over the whole year for each grouping and
-``services.cases.wanted_alerts`` (the sweep: one query over ``ix_cases_open``; cold, and
-kept between passes as the supervisor keeps it), ``--runs`` times each, and prints the median
-and the slowest. It prints figures; it asserts nothing.
+``services.case_reports.report`` over the whole year for each grouping, then the 限时办结
+sweep: the supervisor's first batches over a hall whose ~49,000 due cases have no level yet
+(as after a bulk load; 250 cases per batch, 20 batches per pass), then with every level set:
+``services.cases.deadline_changes`` alone, the supervisor's whole pass with nothing to change,
+the first pass of each next day, and the pass after a case closed and another opened
+(``--runs`` times each; the median and the slowest). It prints figures; it asserts nothing.
 
     .venv/bin/python bench/bench_cases.py                 # temporary SQLite file
     .venv/bin/python bench/bench_cases.py --postgres      # fresh PostgreSQL database, dropped
@@ -27,14 +29,13 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from sqlalchemy import insert, update  # noqa: E402
+from sqlalchemy import insert, select, update  # noqa: E402
 
 from queue_server.app import create_app  # noqa: E402
 from queue_server.services import case_reports, cases, supervisor  # noqa: E402
 from queue_server.services.accounts import Principal  # noqa: E402
 from queue_server.services.config_loader import load_config  # noqa: E402
 from queue_server.storage import alerts as stored_alerts  # noqa: E402
-from queue_server.storage import cases as stored_cases  # noqa: E402
 from queue_server.storage.case_models import cases as case_table  # noqa: E402
 
 YEAR, CHUNK = 2025, 10_000
@@ -65,6 +66,7 @@ def rows(hall, total: int, open_: int, rng: random.Random):
                "promised_on": day + timedelta(days=promised + 2),
                "statutory_on": day + timedelta(days=statutory + 8),
                "warn_on": day + timedelta(days=promised),
+               "alert_due_on": day + timedelta(days=promised) if state == "accepted" else None,
                "finished_at": None if state == "accepted" else at + timedelta(days=taken),
                "window_id": rng.choice(windows), "staff_user_id": None,
                "promised_days": promised, "statutory_days": statutory,
@@ -85,39 +87,72 @@ def fill(ctx, total: int, open_: int) -> None:
             conn.execute(insert(case_table), batch)
 
 
-def close_one_open_one(ctx, hall, now) -> None:
-    """One due case closes and a new one (due at once) opens, as between two passes."""
+def close_one_open_one(ctx, hall, now, seq: int) -> None:
+    """One open case closes and a new one (due at once) opens, as between two passes."""
     with ctx.db.write() as conn:
-        due = sorted(stored_cases.due_open_ids(conn, hall.id, now.date()))
-        conn.execute(update(case_table).where(case_table.c.id == due[len(due) // 2])
+        oldest = conn.execute(select(case_table.c.id).where(
+            case_table.c.hall_id == hall.id, case_table.c.finished_at.is_(None))
+            .order_by(case_table.c.id).limit(1)).scalar_one()
+        conn.execute(update(case_table).where(case_table.c.id == oldest)
                      .values(state="done", finished_at=now))
-        row = next(rows(hall, 1, 1, random.Random(12)))
-        row.update(seq=10 ** 6, number=f"{YEAR}-999999", warn_on=now.date() - timedelta(days=1))
+        row = next(rows(hall, 1, 1, random.Random(seq)))
+        yesterday = now.date() - timedelta(days=1)
+        row.update(seq=seq, number=f"{YEAR}-{seq:06d}", warn_on=yesterday,
+                   alert_due_on=yesterday)
         conn.execute(insert(case_table), [row])
 
 
-def time_supervisor(ctx, hall, now, runs: int) -> None:
-    """The supervisor's whole pass over the hall once its alerts are raised: the kept sweep
-    plus its read of every open alert (``storage.alerts.open_alerts``)."""
-    start = time.perf_counter()
-    supervisor.supervise_hall(ctx, hall, now)
+def time_sweep(ctx, hall, now, runs: int) -> None:
+    """The supervisor over the hall's 限时办结: levelling every due case from nothing, then the
+    passes of a hall whose levels are set."""
+    batches, times, start = 0, [], time.perf_counter()
+    more, supervisor.MORE_DEADLINE_BATCHES = supervisor.MORE_DEADLINE_BATCHES, 0  # one per call
+    try:
+        while True:
+            began = time.perf_counter()
+            changed = supervisor.supervise_hall(ctx, hall, now)
+            times.append((time.perf_counter() - began) * 1000)
+            batches += 1
+            if not changed:
+                break
+    finally:
+        supervisor.MORE_DEADLINE_BATCHES = more
     with ctx.db.read() as conn:
         raised = len(stored_alerts.open_alerts(conn, hall.id))
-    print(f"supervisor's first pass raised {raised:,} alerts in "
-          f"{time.perf_counter() - start:.1f} s")
-    start = time.perf_counter()
-    supervisor.supervise_hall(ctx, hall, now)
-    print(f"supervisor pass after a change (compares every deadline alert once) "
-          f"{(time.perf_counter() - start) * 1000:.1f} ms")
+    print(f"first levelling: {raised:,} alerts raised in {batches} batches of "
+          f"{cases.SWEEP_BATCH} ({-(-batches // (more + 1))} supervisor passes), "
+          f"{time.perf_counter() - start:.1f} s; batch p50 {statistics.median(times):.0f} ms, "
+          f"max {max(times):.0f} ms")
+
+    def changes_only(at=now):
+        with ctx.db.read() as conn:
+            return cases.deadline_changes(conn, hall, at)
+
+    p50, worst = timed(runs, changes_only)
+    print(f"deadline sweep, nothing to change ({len(changes_only())} changes)  "
+          f"p50 {p50:7.1f} ms   max {worst:7.1f} ms")
     p50, worst = timed(runs, lambda: supervisor.supervise_hall(ctx, hall, now))
     print(f"supervisor pass, nothing to change  p50 {p50:7.1f} ms   max {worst:7.1f} ms")
+    days = iter(range(1, runs + 1))
+    changed = []
 
-    def open_alerts_only():
-        with ctx.db.read() as conn:
-            return stored_alerts.open_alerts(conn, hall.id)
+    def next_day():
+        changed.append(len(supervisor.supervise_hall(ctx, hall, now + timedelta(days=next(days)))))
 
-    p50, worst = timed(runs, open_alerts_only)
-    print(f"open alerts read alone  p50 {p50:7.1f} ms   max {worst:7.1f} ms")
+    p50, worst = timed(runs, next_day)
+    print(f"supervisor pass, first of each next day ({min(changed)}-{max(changed)} changes)  "
+          f"p50 {p50:7.1f} ms   max {worst:7.1f} ms")
+    later, seqs, changed = now + timedelta(days=runs), iter(range(900_001, 900_001 + runs)), []
+
+    def after_a_change():
+        close_one_open_one(ctx, hall, later, next(seqs))
+        began = time.perf_counter()
+        changed.append(len(supervisor.supervise_hall(ctx, hall, later)))
+        return (time.perf_counter() - began) * 1000
+
+    after = [after_a_change() for _ in range(runs)]
+    print(f"supervisor pass after a case closed and one opened ({min(changed)}-{max(changed)} "
+          f"changes)  p50 {statistics.median(after):7.1f} ms   max {max(after):7.1f} ms")
 
 
 def timed(runs: int, work) -> tuple[float, float]:
@@ -164,37 +199,7 @@ def main() -> None:
             print(f"report by {by:<10} p50 {p50:7.1f} ms   max {worst:7.1f} ms")
         hall, now = ctx.halls.get("big"), datetime(YEAR + 1, 1, 5, 2, tzinfo=timezone.utc)
 
-        def sweep():
-            with ctx.db.read() as conn:
-                return cases.wanted_alerts(conn, hall, now)
-
-        def query_only():
-            with ctx.db.read() as conn:
-                return stored_cases.due_open_cases(conn, hall.id, now.date())
-
-        p50, worst = timed(args.runs, query_only)
-        print(f"sweep query alone   p50 {p50:7.1f} ms   max {worst:7.1f} ms")
-        p50, worst = timed(args.runs, sweep)
-        print(f"deadline sweep ({len(sweep()):,} alerts wanted) p50 {p50:7.1f} ms   "
-              f"max {worst:7.1f} ms")
-        memo: dict = {}
-
-        def kept_sweep(at=now, kept=memo):
-            with ctx.db.read() as conn:
-                return cases.wanted_alerts(conn, hall, at, memo=kept)
-
-        kept_sweep()  # the first pass builds the list (the cold sweep above)
-        p50, worst = timed(args.runs, kept_sweep)
-        print(f"kept sweep, same day and open set  p50 {p50:7.1f} ms   max {worst:7.1f} ms")
-        # The kept list is never changed in place, so each run mends a copy of the same memo.
-        p50, worst = timed(args.runs, lambda: kept_sweep(now + timedelta(days=1), dict(memo)))
-        print(f"mended sweep, first pass of the next day  p50 {p50:7.1f} ms   "
-              f"max {worst:7.1f} ms")
-        close_one_open_one(ctx, hall, now)
-        p50, worst = timed(args.runs, lambda: kept_sweep(now, dict(memo)))
-        print(f"mended sweep, a case closed and one opened  p50 {p50:7.1f} ms   "
-              f"max {worst:7.1f} ms")
-        time_supervisor(ctx, hall, now, args.runs)
+        time_sweep(ctx, hall, now, args.runs)
         print("rerun: " + " ".join([sys.executable, "bench/bench_cases.py"] + sys.argv[1:]))
     finally:
         ctx.close()

@@ -2,12 +2,12 @@
 clerk or the department (or a department system with a device token) until closed.
 
 ``accept`` records one case of a ticket (call it again for each further matter); ``transition``
-moves a case on and writes its history; ``wanted_alerts`` gives the supervisor the 红黄牌 of
-the hall's open cases from one indexed query.
+moves a case on and writes its history; ``deadline_changes`` gives the supervisor the 红黄牌
+that change today, from the cases due for a change alone.
 """
 
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from queue_server.domain import cases as rules
 from queue_server.domain.alerts import CASE_DEADLINE, Wanted
@@ -254,67 +254,51 @@ def transition(ctx, principal, hall_code: str, case_id: int, body: dict) -> dict
 
 # ---- 限时办结 supervision --------------------------------------------------------------
 
-def wanted_alerts(conn, hall, now, memo: dict | None = None) -> list:
-    """Yellow for each open case from its warning day, red once its promised day has ended:
-    one indexed query over the hall's open cases.
-
-    With ``memo`` (a dict the caller keeps between passes) the list is kept and only mended:
-    while the hall's day and its set of open cases (``stored.open_fingerprint``, one aggregate
-    over ``ix_cases_open``) stay the same it is returned as is; otherwise the due case ids are
-    read from the index alone, the cases that closed are dropped, only the newly due ones are
-    read, and on a new day the kept cases are re-levelled in memory (a case's warning and
-    promised days are fixed at acceptance, so nothing else moves a level)."""
-    today = local_day(now, hall.timezone)
-    if memo is None:
-        return [e[2] for e in _deadline_alerts(stored.due_open_cases(conn, hall.id, today),
-                                               today).values()]
-    key = (today, stored.open_fingerprint(conn, hall.id))  # before the ids: a later change shows
-    kept = memo.get(hall.id)
-    if kept is None or kept.key != key:
-        kept = memo[hall.id] = _mended(conn, hall, today, key, kept)
-    return kept.wanted
+SWEEP_BATCH = 250  # cases whose level changes per read and write (the write lock held short)
 
 
-@dataclass
-class _KeptDeadlines:
-    key: tuple
-    day: date
-    by_case: dict  # case id -> (warn_on, promised_on, Wanted)
-    wanted: list
+@dataclass(frozen=True)
+class DeadlineChange:
+    """One case's 限时办结 level moving from ``was`` to ``level`` (None: no alert), or only its
+    next day moving on (``level == was``); ``wanted`` is the alert to raise or re-level."""
+    case_id: int
+    was: str | None
+    level: str | None
+    due_on: date | None
+    closed: bool
+    wanted: Wanted | None = None
+    alert_id: int | None = None  # the case's open alert, when it has one
 
 
-def _mended(conn, hall, today, key, kept: _KeptDeadlines | None) -> _KeptDeadlines:
-    if kept is None or not kept.by_case:
-        by_case = _deadline_alerts(stored.due_open_cases(conn, hall.id, today), today)
-    else:
-        due, by_case = stored.due_open_ids(conn, hall.id, today), {}
-        for case_id in due:
-            entry = kept.by_case.get(case_id)
-            if entry is not None:
-                by_case[case_id] = entry if kept.day == today else _relevelled(entry, today)
-        by_case.update(_deadline_alerts(
-            stored.due_cases_by_id(conn, due - kept.by_case.keys()), today))
-        by_case = {i: e for i, e in by_case.items() if e[2] is not None}
-    return _KeptDeadlines(key, today, by_case, [e[2] for e in by_case.values()])
-
-
-def _relevelled(entry: tuple, today) -> tuple:
-    warn_on, promised_on, wanted = entry
-    level = rules.deadline_level(today, warn_on, promised_on)
-    if level is None:
-        return warn_on, promised_on, None
-    return entry if level == wanted.level else (warn_on, promised_on, replace(wanted,
-                                                                              level=level))
-
-
-def _deadline_alerts(rows, today) -> dict:
-    """Case id -> (warn_on, promised_on, Wanted) of the rows that have a level today."""
-    wanted = {}
-    for r in rows:
+def deadline_changes(conn, hall, now, limit: int | None = None) -> list[DeadlineChange]:
+    """Yellow for each open case from its warning day, red once its promised day has ended,
+    cleared when the case closes: what must change today, from the cases due for a change
+    (``alert_due_on``) and the closed cases whose alert is still open. Two indexed range
+    reads of a few rows, however many cases are open; at most ``limit`` of each per pass."""
+    today, limit, changes = local_day(now, hall.timezone), limit or SWEEP_BATCH, []
+    for r in stored.level_due_cases(conn, hall.id, today, limit):
         level = rules.deadline_level(today, r.warn_on, r.promised_on)
-        if level:
-            wanted[r.id] = (r.warn_on, r.promised_on, Wanted(
-                CASE_DEADLINE, f"case:{r.id}", level, window_id=r.window_id,
-                data={"case": r.number, "matter": r.matter_code, "department": r.department,
-                      "promised_on": r.promised_on.isoformat()}))
-    return wanted
+        changes.append(DeadlineChange(r.id, r.alert_level, level,
+                                      _next_change(level, r.warn_on, r.promised_on), False,
+                                      _wanted(r, level), r.alert_id))
+    changes += [DeadlineChange(r.id, r.alert_level, None, None, True, alert_id=r.alert_id)
+                for r in stored.closed_with_alert(conn, hall.id, limit)]
+    return changes
+
+
+def _next_change(level, warn_on, promised_on):
+    """The day an open case's level next changes: its warning day, then the day after its
+    promised day; none once red (it stays red until the case closes)."""
+    if level is None:
+        return warn_on
+    if level == "yellow" and promised_on is not None:
+        return promised_on + timedelta(days=1)
+    return None
+
+
+def _wanted(r, level) -> Wanted | None:
+    if level is None:
+        return None
+    return Wanted(CASE_DEADLINE, f"case:{r.id}", level, window_id=r.window_id,
+                  data={"case": r.number, "matter": r.matter_code, "department": r.department,
+                        "promised_on": r.promised_on.isoformat() if r.promised_on else None})

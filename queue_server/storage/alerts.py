@@ -6,7 +6,7 @@ partial unique index on open alerts ``(hall, kind, subject)``, and re-levelled o
 conditional updates whose row count says whether this call did it.
 """
 
-from sqlalchemy import bindparam, case, exists, func, or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.domain.alerts import BAD_REVIEW, Wanted
@@ -34,16 +34,6 @@ def open_alerts(conn, hall_id: int, but_kind: str | None = None) -> dict:
     return {(r.kind, r.subject): r for r in rows}
 
 
-def open_kind_fingerprint(conn, hall_id: int, kind: str) -> tuple:
-    """(count, highest id, count of red) of the hall's open alerts of one kind: it changes
-    whenever one of them is raised, cleared or re-levelled, by this process or another."""
-    return tuple(conn.execute(
-        select(func.count(), func.max(alerts.c.id),
-               func.coalesce(func.sum(case((alerts.c.level == "red", 1), else_=0)), 0))
-        .where(alerts.c.hall_id == hall_id, alerts.c.cleared_at.is_(None),
-               alerts.c.kind == kind)).one())
-
-
 def open_alert(conn, kind: str, subject: str, hall_id: int | None = None):
     """The open alert of one cause (id, hall_id), or None; any hall when ``hall_id`` is None."""
     where = [alerts.c.kind == kind, alerts.c.subject == subject, alerts.c.cleared_at.is_(None)]
@@ -58,6 +48,36 @@ def raise_alert(conn, hall_id: int, wanted: Wanted, now) -> int | None:
         hall_id=hall_id, kind=wanted.kind, subject=wanted.subject, level=wanted.level,
         ticket_id=wanted.ticket_id, window_id=wanted.window_id, service_id=wanted.service_id,
         device_id=wanted.device_id, raised_at=now, data=wanted.data or None)).scalar()
+
+
+def raise_many(conn, hall_id: int, wanted: list[Wanted], now) -> dict:
+    """Insert open alerts in one statement, skipping causes that have one open already:
+    subject -> id of those inserted."""
+    if not wanted:
+        return {}
+    rows = [dict(hall_id=hall_id, kind=w.kind, subject=w.subject, level=w.level,
+                 ticket_id=w.ticket_id, window_id=w.window_id, service_id=w.service_id,
+                 device_id=w.device_id, raised_at=now, data=w.data or None) for w in wanted]
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (dialect.insert(alerts).values(rows).on_conflict_do_nothing()
+            .returning(alerts.c.subject, alerts.c.id))
+    return dict(conn.execute(stmt).all())
+
+
+def relevel_many(conn, changes: list[tuple[int, str, dict]]) -> None:
+    """Re-level open alerts (id, level, data) in one batch."""
+    if changes:
+        conn.execute(_RELEVEL, [{"b_id": i, "b_level": level, "b_data": data}
+                                for i, level, data in changes])
+
+
+def clear_many(conn, alert_ids: list[int], now) -> set[int]:
+    """Clear the open alerts among ``alert_ids``: the ids this call cleared."""
+    if not alert_ids:
+        return set()
+    return set(conn.execute(update(alerts).where(alerts.c.id.in_(alert_ids),
+                                                 alerts.c.cleared_at.is_(None))
+                            .values(cleared_at=now).returning(alerts.c.id)).scalars())
 
 
 def relevel(conn, alert_id: int, level: str, data) -> bool:
@@ -96,8 +116,9 @@ def _views(conn, where, limit=500) -> list:
 
 
 def alert_views(conn, alert_ids: list[int]) -> list:
-    """Alerts by id with their ticket's number and device's name (mappings), newest first."""
-    return _views(conn, [alerts.c.id.in_(alert_ids)])
+    """Alerts by id with their ticket's number and device's name (mappings), newest first;
+    every one asked for (a supervision pass changes at most a thousand or so)."""
+    return _views(conn, [alerts.c.id.in_(alert_ids)], limit=None)
 
 
 def hall_alert_views(conn, hall_id: int, raised_since=None) -> list:

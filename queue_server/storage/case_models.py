@@ -4,7 +4,9 @@
   ticket may open several. ``number`` (受理编号) is unique per hall and year, allocated from
   ``case_counters`` by one atomic upsert. The citizen is a keyed hash of the ID number and
   masked name and phone only. ``warn_on`` (the day 80 % of the promised time is used) and
-  ``promised_on`` make the supervisor's deadline sweep one range scan of ``ix_cases_open``.
+  ``promised_on`` are fixed at acceptance; ``alert_level`` and ``alert_due_on`` (0016) say
+  which deadline alert is open for the case and the day its level next changes, so the
+  supervisor's sweep reads only the cases whose level changes (``ix_cases_alert_due``).
   ``promised_days``, ``statutory_days``, ``working_days`` and ``on_time`` make the reports
   plain aggregates over ``ix_cases_hall_accepted``.
 - ``case_events``: every state change (who, when, a note), append-only.
@@ -28,6 +30,14 @@ class Case(Base):
         Index("ix_cases_open", "hall_id", "warn_on", "id", "finished_at",
               sqlite_where=text("finished_at IS NULL"),
               postgresql_where=text("finished_at IS NULL")),
+        # 限时办结 (0016): the open cases whose deadline level changes on or before a day (the
+        # supervisor's sweep reads only those), and the closed cases whose alert is still open.
+        Index("ix_cases_alert_due", "hall_id", "alert_due_on",
+              sqlite_where=text("finished_at IS NULL"),
+              postgresql_where=text("finished_at IS NULL")),
+        Index("ix_cases_alert_closed", "hall_id", "id",
+              sqlite_where=text("finished_at IS NOT NULL AND alert_level IS NOT NULL"),
+              postgresql_where=text("finished_at IS NOT NULL AND alert_level IS NOT NULL")),
         # A person's cases: the phone case page and the kiosk's 取件 by ID card (0015).
         Index("ix_cases_person", "hall_id", "id_hash"),
         Index("ix_cases_hall_department", "hall_id", "department", "state"),
@@ -66,6 +76,13 @@ class Case(Base):
     statutory_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     working_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # 限时办结 (0016): the level of the deadline alert the supervisor keeps open for this case
+    # (None, yellow, red) and the day that level next changes: the warning day, then the day
+    # after the promised day, then none (red stays until the case closes). Kept in the same
+    # transaction as the alert, so the sweep reads only the cases that change today.
+    alert_level: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    alert_due_on = mapped_column(Date, nullable=True)
+    alert_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # that alert's row
     # 窗口送达 query: keyed hashes of (case number, last 4 of the ID number or phone), so the
     # citizen's phone query needs no stored digits.
     suffix_hashes: Mapped[list | None] = mapped_column(JSON, nullable=True)

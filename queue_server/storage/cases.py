@@ -6,7 +6,8 @@ accepting at once never share a 受理编号 on SQLite or PostgreSQL; the unique
 ``(hall_id, year, seq)`` backs it.
 """
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import (Boolean, Date, Integer, String, and_, bindparam, case, cast, column,
+                        func, insert, or_, select, update, values)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.storage.case_models import case_counters, case_events, cases
@@ -33,6 +34,9 @@ def next_seq(conn, hall_id: int, year: int) -> int:
 
 
 def insert_case(conn, values: dict) -> int:
+    """Insert a case; an open one is due for the deadline sweep on its warning day."""
+    if values.get("finished_at") is None:
+        values = {**values, "alert_due_on": values.get("warn_on")}
     return conn.execute(insert(cases).returning(cases.c.id), values).scalar_one()
 
 
@@ -89,45 +93,77 @@ def listed(conn, hall_id: int, *, staff_user_id=None, department=None, open_only
     return conn.execute(stmt.order_by(cases.c.id.desc()).limit(limit)).mappings().all()
 
 
-_DUE_COLUMNS = (cases.c.id, cases.c.number, cases.c.department, cases.c.window_id,
-                cases.c.matter_code, cases.c.warn_on, cases.c.promised_on)
-_DUE_WHERE = (cases.c.hall_id == bindparam("hall_id"), cases.c.finished_at.is_(None),
-              cases.c.warn_on <= bindparam("today"))
-_DUE = select(*_DUE_COLUMNS).where(*_DUE_WHERE).order_by(cases.c.warn_on, cases.c.id)
-# Only the ids: answered from ``ix_cases_open`` alone (hall, warn_on, id), no table read.
-_DUE_IDS = select(cases.c.id).where(*_DUE_WHERE)
-_BY_IDS = select(*_DUE_COLUMNS).where(cases.c.id.in_(bindparam("ids", expanding=True)))
-_IDS_PER_QUERY = 500
+# ---- 限时办结: the deadline sweep -----------------------------------------------------------
+# Each case carries the level of its open deadline alert (``alert_level``) and the day that
+# level next changes (``alert_due_on``), set in the same transaction as the alert. The sweep
+# reads only the open cases due for a change (``ix_cases_alert_due``: a few a day, however many
+# cases are open) and the closed cases whose alert is still open (``ix_cases_alert_closed``).
+
+_SWEEP_COLUMNS = (cases.c.id, cases.c.number, cases.c.department, cases.c.window_id,
+                  cases.c.matter_code, cases.c.warn_on, cases.c.promised_on,
+                  cases.c.alert_level, cases.c.alert_id)
+_LEVEL_DUE = (select(*_SWEEP_COLUMNS)
+              .where(cases.c.hall_id == bindparam("hall_id"), cases.c.finished_at.is_(None),
+                     cases.c.alert_due_on <= bindparam("today"))
+              .order_by(cases.c.alert_due_on, cases.c.id)
+              .limit(bindparam("limit", type_=Integer)))
+_CLOSED_WITH_ALERT = (select(*_SWEEP_COLUMNS)
+                      .where(cases.c.hall_id == bindparam("hall_id"),
+                             cases.c.finished_at.is_not(None), cases.c.alert_level.is_not(None))
+                      .order_by(cases.c.id).limit(bindparam("limit", type_=Integer)))
 
 
-_OPEN_FINGERPRINT = (select(func.count(), func.coalesce(func.sum(cases.c.id), 0))
-                     .where(cases.c.hall_id == bindparam("hall_id"),
-                            cases.c.finished_at.is_(None)))
+def level_due_cases(conn, hall_id: int, today, limit: int) -> list:
+    """Open cases of the hall whose deadline level may change by ``today``, oldest due first."""
+    return conn.execute(_LEVEL_DUE, {"hall_id": hall_id, "today": today, "limit": limit}).all()
 
 
-def open_fingerprint(conn, hall_id: int) -> tuple:
-    """(count, sum of ids) of the hall's open cases: it changes whenever a case opens (a new,
-    higher id) or closes, and costs one pass over the partial index ``ix_cases_open``."""
-    return tuple(conn.execute(_OPEN_FINGERPRINT, {"hall_id": hall_id}).one())
+def closed_with_alert(conn, hall_id: int, limit: int) -> list:
+    """Closed cases of the hall whose deadline alert is still open."""
+    return conn.execute(_CLOSED_WITH_ALERT, {"hall_id": hall_id, "limit": limit}).all()
 
 
-def due_open_cases(conn, hall_id: int, today) -> list:
-    """Open cases of the hall that have reached their warning day: one range scan of the
-    partial index ``ix_cases_open`` (hall, warn_on) WHERE finished_at IS NULL."""
-    return conn.execute(_DUE, {"hall_id": hall_id, "today": today}).all()
+def set_alert_level(conn, case_id: int, was, level, due_on, closed: bool) -> bool:
+    """``claim_alert_levels`` of one case: True when this call moved its level."""
+    done = cases.c.finished_at.is_not(None) if closed else cases.c.finished_at.is_(None)
+    return conn.execute(update(cases).where(
+        cases.c.id == case_id, done, cases.c.alert_level.is_not_distinct_from(was))
+        .values(alert_level=level, alert_due_on=due_on)).rowcount == 1
 
 
-def due_open_ids(conn, hall_id: int, today) -> set:
-    """The ids of the open cases of ``due_open_cases``, from the index alone."""
-    return set(conn.execute(_DUE_IDS, {"hall_id": hall_id, "today": today}).scalars())
+def claim_alert_levels(conn, changes: list[dict]) -> set[int]:
+    """Move each case's alert level and next day (``id``, ``was``, ``level``, ``due_on``,
+    ``closed``), on PostgreSQL in one statement (one round trip), only where its level is still ``was`` and it is still open
+    (or closed): the ids this call moved. A racing sweep in another process, or the case
+    closing meanwhile, leaves a case out."""
+    if not changes:
+        return set()
+    if conn.dialect.name == "sqlite":  # in process: a statement costs microseconds
+        return {c["id"] for c in changes if set_alert_level(
+            conn, c["id"], c["was"], c["level"], c["due_on"], c["closed"])}
+    v = values(column("id", Integer), column("was", String(8)), column("level", String(8)),
+               column("due_on", Date), column("closed", Boolean), name="v").data(
+        [(c["id"], c["was"], c["level"], c["due_on"], c["closed"]) for c in changes])
+    closed = cast(v.c.closed, Boolean)
+    stmt = (update(cases)
+            .where(cases.c.id == v.c.id,
+                   cases.c.alert_level.is_not_distinct_from(cast(v.c.was, String(8))),
+                   or_(and_(closed, cases.c.finished_at.is_not(None)),
+                       and_(~closed, cases.c.finished_at.is_(None))))
+            .values(alert_level=cast(v.c.level, String(8)), alert_due_on=cast(v.c.due_on, Date))
+            .returning(cases.c.id))
+    return set(conn.execute(stmt).scalars())
 
 
-def due_cases_by_id(conn, ids) -> list:
-    """The sweep's columns of the given cases, a few hundred ids per query."""
-    ids, found = sorted(ids), []
-    for start in range(0, len(ids), _IDS_PER_QUERY):
-        found += conn.execute(_BY_IDS, {"ids": ids[start:start + _IDS_PER_QUERY]}).all()
-    return found
+def set_alert_ids(conn, alert_ids: dict) -> None:
+    """Keep on each case (id -> alert id or None) the id of its open deadline alert."""
+    if alert_ids:
+        conn.execute(_SET_ALERT_ID, [{"b_case": case_id, "b_alert": alert_id}
+                                     for case_id, alert_id in alert_ids.items()])
+
+
+_SET_ALERT_ID = (update(cases).where(cases.c.id == bindparam("b_case"))
+                 .values(alert_id=bindparam("b_alert")))
 
 
 # ---- reports (办结率, 按时办结率, 压缩率) ---------------------------------------------------

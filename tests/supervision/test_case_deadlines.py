@@ -1,6 +1,7 @@
 """限时办结 with a fake clock: an open case turns yellow at 80 % of its promised working days,
 red once its promised day has ended, and its alert clears when the case is closed; the sweep
-reads open cases through the partial index ``ix_cases_open``."""
+reads only the cases whose level changes (``ix_cases_alert_due``, ``ix_cases_alert_closed``)
+and its alerts always equal the levels computed from every case."""
 
 import pytest
 from sqlalchemy import text
@@ -47,14 +48,18 @@ def test_immediate_and_closed_outcomes_never_raise_deadline_alerts(ctx, client, 
     assert open_alerts(ctx, "case_deadline") == []
 
 
-def test_the_sweep_uses_the_open_cases_index(ctx):
-    from queue_server.storage.cases import _DUE
+@pytest.mark.parametrize("statement", ["_LEVEL_DUE", "_CLOSED_WITH_ALERT"])
+def test_the_sweep_reads_through_its_partial_indexes(ctx, statement):
+    from queue_server.storage import cases as stored
 
-    statement = str(_DUE.compile(compile_kwargs={"literal_binds": False}))
+    sql = str(getattr(stored, statement).compile(
+        dialect=ctx.db.engine.dialect, compile_kwargs={"literal_binds": False}))
+    sql = sql.replace("?", "1", 1).replace("?", "'2026-03-02'" if "alert_due_on" in sql
+                                            else "10", 1).replace("?", "10")
     with ctx.db.read() as conn:
-        plan = conn.execute(text("EXPLAIN QUERY PLAN " + statement.replace(
-            ":hall_id", "1").replace(":today", "'2026-03-02'"))).all()
-    assert any("ix_cases_open" in str(row) for row in plan), plan
+        plan = str(conn.execute(text("EXPLAIN QUERY PLAN " + sql)).all())
+    index = "ix_cases_alert_due" if statement == "_LEVEL_DUE" else "ix_cases_alert_closed"
+    assert index in plan, plan
 
 
 def _admin():
@@ -63,89 +68,143 @@ def _admin():
     return Principal("user", 0, "admin", None)
 
 
-def test_the_kept_sweep_follows_the_day_and_closing_cases(ctx, client, clock, staff1, accts,
-                                                          served):  # noqa: F811
-    """With a memo the list is rebuilt only when the day or the set of open cases changes,
-    and then always: the next day and a closed case each show."""
-    from queue_server.services import cases
+def _levels_from_scratch(ctx, hall, now) -> list[tuple]:
+    """What should be open, from every case (the old cold sweep), as (case number, level)."""
+    from queue_server.domain.cases import deadline_level
+    from queue_server.domain.numbering import local_day
+    from queue_server.storage.case_models import cases as table
 
-    hall, memo = ctx.halls.get("h1"), {}
-
-    def levels():
-        with ctx.db.read() as conn:
-            return sorted((w.data["case"], w.level)
-                          for w in cases.wanted_alerts(conn, hall, clock.now, memo=memo))
-
-    first = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"}).get_json()
-    second = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001",
-                                     "promised_on": "2026-03-20"}).get_json()
-    at_local_noon(clock, 5)
-    assert levels() == []
-    at_local_noon(clock, 6)
-    assert levels() == [(first["number"], "yellow")]
-    at_local_noon(clock, 9)
-    assert levels() == [(first["number"], "red")]
-    at_local_noon(clock, 19)
-    assert levels() == [(first["number"], "red"), (second["number"], "yellow")]
-    assert client.post(f"/api/v1/halls/h1/cases/{first['id']}/state", json={"state": "done"},
-                       headers=accts.device("department")).status_code == 200
-    assert levels() == [(second["number"], "yellow")]
+    today = local_day(now, hall.timezone)
+    with ctx.db.read() as conn:
+        rows = conn.execute(table.select().where(table.c.finished_at.is_(None))).all()
+    return sorted((r.number, level) for r in rows
+                  if (level := deadline_level(today, r.warn_on, r.promised_on)))
 
 
-def test_the_mended_sweep_equals_a_cold_rebuild_after_each_change(ctx, client, clock, staff1,
-                                                                  accts, served):  # noqa: F811
-    """Kept between passes, the list is mended (newly due, closed, opened, re-levelled on a new
-    day) and after every step equals the list built from nothing."""
-    from queue_server.services import cases
+def _open_deadline_alerts(ctx) -> list[tuple]:
+    supervisor.run_once(ctx)
+    return sorted((a["data"]["case"], a["level"]) for a in supervisor.list_alerts(
+        ctx, _admin(), "h1", active_only=True) if a["kind"] == "case_deadline")
 
-    hall, memo = ctx.halls.get("h1"), {}
 
-    def kept_and_cold():
-        with ctx.db.read() as conn:
-            kept = cases.wanted_alerts(conn, hall, clock.now, memo=memo)
-            cold = cases.wanted_alerts(conn, hall, clock.now)
-        return ({(w.key, w.level, tuple(sorted(w.data.items()))) for w in kept},
-                {(w.key, w.level, tuple(sorted(w.data.items()))) for w in cold})
-
+def test_the_open_alerts_equal_a_sweep_from_scratch_after_each_change(
+        ctx, client, clock, staff1, accts, served):  # noqa: F811
+    """The sweep reads only the cases due for a change; after every step (a new day, a case
+    opened, a case closed) the open alerts equal the levels computed from every case."""
+    hall = ctx.halls.get("h1")
     first = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"}).get_json()
     second = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001",
                                      "promised_on": "2026-03-10"}).get_json()
     steps = []
+
+    def step():
+        steps.append((_open_deadline_alerts(ctx), _levels_from_scratch(ctx, hall, clock.now)))
+
     at_local_noon(clock, 6)  # first crosses warn_on
-    steps.append(kept_and_cold())
+    step()
     at_local_noon(clock, 9)  # first crosses promised_on, second crosses warn_on
-    steps.append(kept_and_cold())
+    step()
     opened = accept(client, accts.user("staff", windows=(1,)),  # staff1 signed in a week ago
                     {"matter": "CN-001"})
     assert opened.status_code == 201, opened.get_json()
     third = opened.get_json()
-    steps.append(kept_and_cold())  # opened, not yet due
+    step()  # opened, not yet due
     assert client.post(f"/api/v1/halls/h1/cases/{first['id']}/state", json={"state": "done"},
                        headers=accts.device("department")).status_code == 200
-    steps.append(kept_and_cold())  # closed
+    step()  # closed
     at_local_noon(clock, 13)  # second overdue, third crosses warn_on
-    steps.append(kept_and_cold())
-    assert [kept for kept, _ in steps] == [cold for _, cold in steps]
-    levels = [sorted((dict(d)["case"], level) for _, level, d in kept) for kept, _ in steps]
-    assert levels == [[(first["number"], "yellow")],
-                      [(first["number"], "red"), (second["number"], "yellow")],
-                      [(first["number"], "red"), (second["number"], "yellow")],
-                      [(second["number"], "yellow")],
-                      sorted([(second["number"], "red"), (third["number"], "yellow")])]
+    step()
+    assert [alerts for alerts, _ in steps] == [wanted for _, wanted in steps]
+    assert [alerts for alerts, _ in steps] == [
+        [(first["number"], "yellow")],
+        sorted([(first["number"], "red"), (second["number"], "yellow")]),
+        sorted([(first["number"], "red"), (second["number"], "yellow")]),
+        [(second["number"], "yellow")],
+        sorted([(second["number"], "red"), (third["number"], "yellow")])]
 
 
-@pytest.mark.parametrize("tamper, expected", [
-    ("UPDATE alerts SET cleared_at = 1 WHERE kind = 'case_deadline'", "yellow"),
-    ("UPDATE alerts SET level = 'red' WHERE kind = 'case_deadline'", "yellow"),
-])
-def test_a_deadline_alert_changed_behind_the_kept_list_is_put_right(
-        ctx, client, clock, staff1, served, tamper, expected):  # noqa: F811
-    """The steady pass skips comparing the kept deadline alerts one by one; an open deadline
-    alert cleared or re-levelled elsewhere (another process) still shows on the next pass."""
+def test_a_levelled_case_is_not_read_again_until_its_level_changes(
+        ctx, client, clock, staff1, accts, served):  # noqa: F811
+    from queue_server.services import cases
+
+    hall = ctx.halls.get("h1")
+    case = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"}).get_json()
+
+    def due():
+        with ctx.db.read() as conn:
+            return [(c.case_id, c.was, c.level) for c in
+                    cases.deadline_changes(conn, hall, clock.now)]
+
+    at_local_noon(clock, 5)
+    assert due() == []
+    at_local_noon(clock, 6)
+    assert due() == [(case["id"], None, "yellow")]
+    supervisor.run_once(ctx)
+    assert due() == []  # yellow until the day after the promised day (Sat 7)
+    at_local_noon(clock, 7)
+    assert due() == []
+    at_local_noon(clock, 9)
+    assert due() == [(case["id"], "yellow", "red")]
+    supervisor.run_once(ctx)
+    at_local_noon(clock, 30)
+    assert due() == []  # red stays until the case closes
+    assert client.post(f"/api/v1/halls/h1/cases/{case['id']}/state", json={"state": "done"},
+                       headers=accts.device("department")).status_code == 200
+    assert due() == [(case["id"], "red", None)]
+    supervisor.run_once(ctx)
+    assert due() == []
+
+
+def test_two_sweeps_planned_together_raise_one_alert(ctx, client, clock, staff1,
+                                                     served):  # noqa: F811
+    """Two processes read the same change before either applies it: the case's level moves
+    once (a conditional update), so one alert is raised and one change pushed."""
+    from queue_server.services import cases
+
+    hall = ctx.halls.get("h1")
     accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"})
     at_local_noon(clock, 6)
-    assert open_alerts(ctx, "case_deadline") == [("case_deadline", "yellow")]
-    assert open_alerts(ctx, "case_deadline") == [("case_deadline", "yellow")]  # kept, in step
+    with ctx.db.read() as conn:
+        plans = [cases.deadline_changes(conn, hall, clock.now) for _ in range(2)]
+    done = []
+    for plan in plans:
+        with ctx.db.write() as conn:
+            done.append(supervisor._apply_deadlines(conn, hall, clock.now, plan))
+    assert [[event for event, _ in d] for d in done] == [["alert_raised"], []]
+    assert _open_deadline_alerts(ctx) and len(_open_deadline_alerts(ctx)) == 1
+
+
+def test_a_case_closed_after_the_plan_was_read_raises_nothing(
+        ctx, client, clock, staff1, accts, served):  # noqa: F811
+    from queue_server.services import cases
+
+    hall = ctx.halls.get("h1")
+    case = accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"}).get_json()
+    at_local_noon(clock, 6)
+    with ctx.db.read() as conn:
+        plan = cases.deadline_changes(conn, hall, clock.now)
+    assert client.post(f"/api/v1/halls/h1/cases/{case['id']}/state", json={"state": "done"},
+                       headers=accts.device("department")).status_code == 200
     with ctx.db.write() as conn:
-        conn.execute(text(tamper))
-    assert open_alerts(ctx, "case_deadline") == [("case_deadline", expected)]
+        assert supervisor._apply_deadlines(conn, hall, clock.now, plan) == []
+    assert _open_deadline_alerts(ctx) == []
+
+
+def test_a_full_batch_is_followed_by_more_in_the_same_pass(ctx, client, clock, staff1, served,
+                                                           monkeypatch):  # noqa: F811
+    """Levels change at most ``SWEEP_BATCH`` cases per read and write; a full batch is followed
+    by up to ``MORE_DEADLINE_BATCHES`` more in the same pass, and the next pass goes on."""
+    from queue_server.services import cases
+
+    monkeypatch.setattr(cases, "SWEEP_BATCH", 1)
+    monkeypatch.setattr(supervisor, "MORE_DEADLINE_BATCHES", 1)
+    for _ in range(3):
+        accept(client, staff1, {"ticket": served["id"], "matter": "CN-001"})
+    at_local_noon(clock, 6)
+    hall = ctx.halls.get("h1")
+
+    def raised() -> int:
+        return sum(c["alert"]["kind"] == "case_deadline"
+                   for c in supervisor.supervise_hall(ctx, hall, clock.now))
+
+    assert [raised(), raised(), raised()] == [2, 1, 0]
