@@ -200,10 +200,12 @@ def snapshot(ctx, conn, hall, now) -> Snapshot:
     return snap
 
 
-def new_ticket_wait_s(ctx, conn, hall, service, priority: bool, ticket_id: int | None = None
-                      ) -> int:
+def new_ticket_wait_s(ctx, conn, hall, service, priority: bool, ticket_id: int | None = None,
+                      ahead: int | None = None) -> int:
     """The wait of a ticket issued now for ``service``. With ``ticket_id``, that ticket was
-    just issued: the next one of its class waits a step longer."""
+    just issued: the next one of its class waits a step longer. ``ahead``: the tickets of its
+    class waiting before it, when the caller has counted them already (the naive formula's
+    input when the forecast has no answer; counting a long queue twice doubled its cost)."""
     now = ctx.clock()
     snap = snapshot(ctx, conn, hall, now)
     if ticket_id is not None and ticket_id in snap.result.call_at:  # forecast just now
@@ -215,9 +217,11 @@ def new_ticket_wait_s(ctx, conn, hall, service, priority: bool, ticket_id: int |
             snap.issued[key] = before + 1
     wait = snap.result.new_ticket_wait_s(service.id, bool(priority), now, before)
     if wait is None:
-        day = local_day(now, hall.timezone)
-        ahead = stored_tickets.waiting_count(conn, service.id, day, bool(priority))
-        wait = _naive(ctx, conn, service, ahead - (ticket_id is not None))
+        if ahead is None:
+            day = local_day(now, hall.timezone)
+            ahead = (stored_tickets.waiting_count(conn, service.id, day, bool(priority))
+                     - (ticket_id is not None))
+        wait = _naive(ctx, conn, service, ahead)
     return wait if ticket_id is None else _told(ctx, hall, ticket_id, now, wait)
 
 

@@ -144,8 +144,11 @@ def _view(ctx, conn, hall, row, newest: bool = False) -> dict:
         ahead = queues.waiting_ahead(conn, row, hall, ctx.clock(), newest=newest)
         extra["waiting_ahead"] = ahead
         if newest:
+            # A walk-in's count of those ahead is the naive formula's too (one count).
+            walk_in = not row["priority"] and not row.get("booked")
             extra["estimated_wait_s"] = estimates.new_ticket_wait_s(
-                ctx, conn, hall, service, row["priority"], ticket_id=row["id"])
+                ctx, conn, hall, service, row["priority"], ticket_id=row["id"],
+                ahead=ahead if walk_in else None)
         else:
             extra["estimated_wait_s"] = estimates.ticket_wait_s(ctx, conn, hall, row)
     else:

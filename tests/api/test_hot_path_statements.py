@@ -60,6 +60,23 @@ def test_issuing_a_ticket_sends_at_most_its_writes_and_one_count(hall):
     assert len(sent) <= ISSUE_MAX, sent.summary()
 
 
+def test_without_a_forecast_answer_the_queue_is_counted_once(quiet_app, monkeypatch):
+    """The forecast has no answer for a new ticket (its queue is longer than the windows'
+    day, or no window opens): the naive estimate uses the count of those ahead that the
+    ticket shows, not a count of its own (a long queue's count is its cost)."""
+    from queue_server.domain.forecast import Forecast
+
+    monkeypatch.setattr(Forecast, "new_ticket_wait_s", lambda *args, **kwargs: None)
+    ctx, client = quiet_app.extensions["hallq"], quiet_app.test_client()
+    kiosk = Accounts(ctx, client).device("kiosk")
+    for _ in range(4):
+        assert client.post(ISSUE, json={"service": "A"}, headers=kiosk).status_code == 201
+    with counting(ctx.db.engine) as sent:
+        response = client.post(ISSUE, json={"service": "A"}, headers=kiosk)
+    assert response.status_code == 201 and response.get_json()["waiting_ahead"] == 4
+    assert sum("count(" in s.lower() for s in sent) == 1, sent.summary()
+
+
 def test_call_next_reads_its_window_once_for_every_screen(hall, clock):
     client, ctx, _, staff = hall
     clock.advance(seconds=30)
