@@ -9,7 +9,7 @@ import time
 
 from queue_server.realtime import revocation
 from queue_server.realtime.kiosk import sweep_presence
-from queue_server.services import kiosk_presence, privacy
+from queue_server.services import day_end, kiosk_presence, privacy
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_S = 3600.0
@@ -36,6 +36,7 @@ def start_maintenance(app):
                     last_purge = time.monotonic()
                     privacy.purge_id_hashes(ctx)
                     privacy.purge_bookings(ctx)
+                    day_end.purge_queue_lengths(ctx)
             except Exception:  # retried at the next pass
                 log.exception("maintenance pass failed")
 

@@ -11,6 +11,8 @@ in two ways, so a citizen is never refused because of yesterday:
   (``expire_tickets`` from services/tickets.py), even if no sweep ran.
 """
 
+from datetime import timedelta
+
 from queue_server.domain.tickets import ACTIVE_STATUSES, EXPIRED
 from queue_server.services.context import Event
 from queue_server.services.queues import today
@@ -43,6 +45,18 @@ def expire_tickets(conn, hall, ticket_ids, now) -> list[Event]:
                 "state": row.state, "reason": row.pause_reason, "current": None},
                 window.number))
     return events
+
+
+QUEUE_LENGTHS_KEPT_DAYS = 2
+
+
+def purge_queue_lengths(ctx, now=None) -> int:
+    """Forget the emptied queue lengths (``queue_lengths``) of days over two days ago, every
+    hall (called hourly by the maintenance task); returns how many rows."""
+    now = now or ctx.clock()
+    with ctx.db.write() as conn:
+        return stored.purge_queue_lengths(
+            conn, (now - timedelta(days=QUEUE_LENGTHS_KEPT_DAYS)).date())
 
 
 def expire_hall(ctx, hall, now) -> int:

@@ -302,6 +302,17 @@ class DailyCounter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class QueueLength(Base):
+    """Tickets waiting per service and day, kept by triggers on ``tickets`` (0017) in the
+    transaction that changes them, on every path (issue, call, transfer, requeue, cancel,
+    day-end expiry, purge): the count of those ahead of a new ticket is one row, not a count
+    over the queue. (No foreign key: a counter, purged with its day.)"""
+    __tablename__ = "queue_lengths"
+    service_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    local_date = mapped_column(Date, primary_key=True)
+    waiting: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class IdempotencyKey(Base):
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("principal", "key", name="uq_idempotency_principal_key"),)
@@ -345,6 +356,7 @@ window_events = WindowEvent.__table__
 evaluations = Evaluation.__table__
 alerts = Alert.__table__
 daily_counters = DailyCounter.__table__
+queue_lengths = QueueLength.__table__
 idempotency_keys = IdempotencyKey.__table__
 blacklist = BlacklistEntry.__table__
 

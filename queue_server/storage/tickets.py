@@ -9,7 +9,7 @@ Counts and queue heads run on the ``ix_tickets_queue`` index (service, status, d
 queued_at, id): an index range scan or seek, however long the day's history grows.
 """
 
-from sqlalchemy import and_, bindparam, false, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queue_server.storage.models import (
@@ -17,6 +17,7 @@ from queue_server.storage.models import (
     daily_counters,
     halls,
     idempotency_keys,
+    queue_lengths,
     ticket_events,
     tickets,
 )
@@ -42,6 +43,9 @@ _WAITING = select(func.count()).select_from(tickets).where(
     tickets.c.service_id == bindparam("service_id"), tickets.c.status == "waiting",
     tickets.c.local_date == bindparam("day"))
 _WAITING_PRIORITY = _WAITING.where(tickets.c.priority.is_(True))
+_QUEUE_LENGTH = select(queue_lengths.c.waiting).where(
+    queue_lengths.c.service_id == bindparam("service_id"),
+    queue_lengths.c.local_date == bindparam("day"))
 
 
 # ---- issuing -----------------------------------------------------------------------------
@@ -149,8 +153,19 @@ def latest_finished_at_window(conn, hall_id: int, window_id: int, issued_since) 
 # ---- the queues --------------------------------------------------------------------------
 
 def waiting_count(conn, service_id: int, day, priority_only: bool = False) -> int:
-    stmt = _WAITING_PRIORITY if priority_only else _WAITING
-    return conn.execute(stmt, {"service_id": service_id, "day": day}).scalar_one()
+    """Tickets of a service waiting on a day: one row of ``queue_lengths`` (kept by triggers
+    in the same transaction as the tickets); the priority ones, a few, counted."""
+    if priority_only:
+        return conn.execute(_WAITING_PRIORITY, {"service_id": service_id,
+                                                "day": day}).scalar_one()
+    return conn.execute(_QUEUE_LENGTH, {"service_id": service_id, "day": day}).scalar() or 0
+
+
+def purge_queue_lengths(conn, before) -> int:
+    """Delete the queue lengths of days before ``before`` whose queue is empty (the day-end
+    expiry empties them); returns how many rows."""
+    return conn.execute(delete(queue_lengths).where(queue_lengths.c.local_date < before,
+                                                    queue_lengths.c.waiting == 0)).rowcount
 
 
 def waiting_counts(conn, hall_id: int, day) -> dict[int, int]:
