@@ -306,7 +306,10 @@ class QueueLength(Base):
     """Tickets waiting per service and day, kept by triggers on ``tickets`` (0017) in the
     transaction that changes them, on every path (issue, call, transfer, requeue, cancel,
     day-end expiry, purge): the count of those ahead of a new ticket is one row, not a count
-    over the queue. (No foreign key: a counter, purged with its day.)"""
+    over the queue. (No foreign key: a counter, purged with its day.) A later migration that
+    rebuilds ``tickets`` on SQLite (batch mode copies the table) drops the triggers and must
+    create them again (0017's ``SQLITE_TRIGGERS``); tests/storage/test_queue_lengths.py fails
+    otherwise."""
     __tablename__ = "queue_lengths"
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     local_date = mapped_column(Date, primary_key=True)
