@@ -11,7 +11,7 @@
   call policy — over the heads of its queues, exactly as ``services.calling`` does;
 - the ticket then occupies the window for its service's expected handling time;
 - expected arrivals (``arrivals_per_h`` per service and priority class) join the queues at
-  evenly spaced times for the next ``ARRIVALS_FOR_S``: priority tickets overtake waiting ones,
+  evenly spaced times for the next ``ARRIVALS_FOR_S`` (at most ``ARRIVALS_MAX``): priority tickets overtake waiting ones,
   and arrivals for a service a window prefers keep it away from the others;
 - a window calls nobody in its hours' gaps (``off``, e.g. the lunch break of its services);
 - one zero-length *probe* per service and class, queued at ``now`` behind everybody, tells
@@ -34,6 +34,10 @@ from queue_server.domain.numbering import require_aware
 RESIDUAL_FLOOR = 0.4    # a ticket past its expected length: at least this share still to go
 HORIZON_S = 12 * 3600   # never simulate past this
 ARRIVALS_FOR_S = 2 * 3600  # expected arrivals only this far ahead: a rate says no more
+# At most this many expected arrivals per run: ten times a city centre's two busiest hours.
+# A burst (a load test issuing hundreds a second) made the last half hour's rate say tens of
+# thousands, and handing them out was most of the forecast's time.
+ARRIVALS_MAX = 2000
 _PROBE_ID = 10 ** 15     # probes and expected arrivals sort after every real ticket id
 _ARRIVAL_ID = 2 * 10 ** 15
 
@@ -144,7 +148,7 @@ class _Arrivals:
     def until(self, t: datetime) -> list[Waiting]:
         """The arrivals due by ``t`` not handed out yet, in (time, class) order."""
         heap, due = self._heap, []
-        while heap and heap[0][0] <= t:
+        while heap and heap[0][0] <= t and self._n < ARRIVALS_MAX:
             at, key = heapq.heappop(heap)
             self._n += 1
             due.append(Waiting(_ARRIVAL_ID + self._n, key[0], key[1], at))
@@ -154,6 +158,8 @@ class _Arrivals:
         return due
 
     def next_for(self, service_ids) -> datetime | None:
+        if self._n >= ARRIVALS_MAX:
+            return None
         times = [t for k, t in self._next.items() if k[0] in service_ids and t <= self._end]
         return min(times) if times else None
 

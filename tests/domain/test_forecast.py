@@ -94,6 +94,20 @@ def test_expected_arrivals_for_a_preferred_service_delay_the_other():
     assert quiet == 300 and busy == 420  # the A that arrives at +4 min goes first
 
 
+def test_a_burst_rate_hands_out_at_most_arrivals_max(monkeypatch):
+    """A load test's rate (tens of thousands an hour) is capped at ``ARRIVALS_MAX`` expected
+    arrivals per run, after which the preferred service's arrivals stop delaying the other."""
+    from queue_server.domain import forecast as module
+
+    monkeypatch.setattr(module, "ARRIVALS_MAX", 3)
+    windows = [WindowNow(10, (A, B), serving_service_id=B, serving_since=NOW)]
+    base = dict(now=NOW, windows=windows, waiting=queue(B, 1, start_id=100),
+                handling_s={A: 120.0, B: 300.0})
+    flood = forecast(HallNow(**base, arrivals_per_h={(A, False): 36000.0}))
+    # the window frees at +5 min; three A arrivals (120 s each) go first, then B's ticket
+    assert flood.wait_s(100, NOW) == 300 + 3 * 120
+
+
 def test_an_overdue_ticket_jumps_the_preference():
     windows = [WindowNow(10, (A, B))]
     state = HallNow(NOW, windows, queue(A, 3) + queue(B, 1, start_id=100, minutes_ago=29),
