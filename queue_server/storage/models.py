@@ -173,6 +173,9 @@ class Ticket(Base):
               "id"),
         Index("ix_tickets_target", "target_window_id", "status"),
         Index("ix_tickets_hall_issued", "hall_id", "issued_at"),
+        # A window's latest finished tickets (0018): the rating on offer at its evaluator,
+        # read for every call; by hall and issue time it read the whole day's tickets.
+        Index("ix_tickets_window_finished", "window_id", "finished_at"),
         # One waiting (or called) ticket per person per service and day, enforced by the
         # database; an earlier day's ticket never blocks today's (migration 0008).
         Index(

@@ -2,7 +2,8 @@
 triggers on ``tickets`` on SQLite and PostgreSQL. After every kind of change (the triggers'
 every branch, then the use cases: issue, call, transfer, 过号 requeue, finish, day-end expiry)
 it equals a count of the waiting tickets, and it stays exact under concurrent issuing and
-calling."""
+calling. Also the other read of the hot path that grew with the day's tickets: the rating on
+offer at a window's evaluator (0018)."""
 
 from datetime import date
 
@@ -14,6 +15,7 @@ from queue_server.services import accounts, calling, no_show, tickets
 from queue_server.storage.models import queue_lengths
 from queue_server.storage.models import tickets as ticket_table
 from tests.storage.test_concurrency import device, run_threads
+from tests.storage.test_network_migration import empty_url  # noqa: F401 (fixture)
 
 
 def kept_and_counted(ctx) -> tuple[dict, dict]:
@@ -131,3 +133,21 @@ def test_emptied_lengths_of_past_days_are_purged(backend_ctx):
     assert day_end.purge_queue_lengths(backend_ctx) == 1  # B's, emptied
     with backend_ctx.db.read() as conn:
         assert [r.waiting for r in conn.execute(select(queue_lengths))] == [1]
+
+
+def test_the_rating_on_offer_is_read_by_window_and_finish_time(empty_url):  # noqa: F811
+    """0018: the evaluator's offer (read for every call-next) seeks
+    ``ix_tickets_window_finished`` instead of reading the hall's tickets of the day."""
+    from datetime import datetime, timezone
+
+    from queue_server.storage.counter import _UNRATED_DONE
+    from queue_server.storage.db import Database
+    from tests.storage.test_case_indexes_migration import _plan
+
+    db = Database(empty_url)
+    db.upgrade()
+    since = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    plan = _plan(db, _UNRATED_DONE.where(ticket_table.c.window_id == 1,
+                                         ticket_table.c.finished_at >= since))
+    assert "ix_tickets_window_finished" in plan, plan
+    db.dispose()
