@@ -352,24 +352,41 @@ def print_breakdown(records, opens) -> None:
                   f"{naive_bias:>+12.1f}")
 
 
+class PeriodDay(Day):
+    """The simulator's day cut to the period played live: the same seeded arrivals up to its
+    end and none after, the breaks that begin in it and no later one (no lunch rota), the
+    services open all day (the live hall has no hours), no transfers (the clerks here make
+    none); the windows then serve the queue out, as the clerks here do."""
+
+    def __init__(self, live: Live):
+        zone, day = live.opens.tzinfo, live.opens.date()
+        windows = [dict(w, breaks=[b for b in w.get("breaks") or []
+                                   if _at(day, b.split("-")[0], zone) < live.ends])
+                   for w in live.sc["windows"]]
+        services = [dict(s, hours=None) for s in live.sc["services"]]
+        self.ends = live.ends
+        super().__init__(dict(live.sc, windows=windows, services=services, service_hours=None,
+                              transfer_share=0.0), live.args.seed)
+
+    def _plan_arrivals(self) -> None:
+        super()._plan_arrivals()
+        self.events = [e for e in self.events if e[0] < self.ends]
+        heapq.heapify(self.events)
+
+
 def control(live: Live) -> None:
     """The simulator (simulated clock, service layer in process, uncompressed) on the same
-    scenario, seed and limits, no transfers (the clerks here make none): its figures for the
-    tickets issued in the period played live."""
-    scenario = dict(live.sc, transfer_share=0.0)
+    period, seed and limits (``PeriodDay``)."""
     started = time.monotonic()
-    day = Day(scenario, live.args.seed).run()
-    kept = {i: r for i, r in day.records.items() if r.issued_at < live.ends}
-    view = SimpleNamespace(records=kept, sc=scenario, clock=day.clock,
-                           idle_past_limit=day.idle_past_limit & set(kept))
+    day = PeriodDay(live).run()
     print("\n--- control: `queue-server simulate` of the same period, seed and limits ---")
-    data = summary(view)
-    print(table(scenario.get("name", "scenario") + f", simulated, issued before "
+    data = summary(day)
+    print(table(day.sc.get("name", "scenario") + f", simulated, {live.opens:%H:%M}–"
                 f"{live.ends:%H:%M}", live.args.seed, data, time.monotonic() - started))
     ours, naive, _ = data["mae_min"]["at issue"]
     if ours is not None and naive:
         print(f"\nratio at issue (forecast / naive): {ours / naive:.2f}")
-    print_breakdown(kept.values(), day.opens)
+    print_breakdown(day.records.values(), day.opens)
 
 
 def report(live: Live, seconds: float, cpu_s: float) -> None:
