@@ -57,6 +57,7 @@ from tests.e2e.serverproc import (PASSWORD, ApiClient, ServerProcess, noon_timez
                                   run_cli, server_env, sqlite_url)
 
 HALL = "live"
+DEFAULT_SCENARIO = str(REPO / "examples" / "sim-town-centre.yaml")
 IDLE_POLL_S = 0.5
 DEFAULT_HANDLING_S = 300.0  # the server's default (settings.default_handling_s), hall seconds
 PERIOD_MIN = 30             # the breakdown's periods, hall minutes
@@ -414,7 +415,7 @@ def report(live: Live, seconds: float, cpu_s: float) -> None:
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default=str(REPO / "examples" / "sim-town-centre.yaml"))
+    parser.add_argument("--scenario", default=DEFAULT_SCENARIO)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--minutes", type=float, default=6.0,
                         help="real minutes of arrivals (then the queue is served out)")
@@ -445,7 +446,8 @@ def main(argv=None) -> int:
     report(live, seconds, cpu_s)
     if args.control:
         control(live)
-    print(f"rerun: .venv/bin/python bench/bench_estimate_live.py --seed {args.seed} "
+    scenario = "" if args.scenario == DEFAULT_SCENARIO else f" --scenario {args.scenario}"
+    print(f"rerun: .venv/bin/python bench/bench_estimate_live.py{scenario} --seed {args.seed} "
           f"--minutes {args.minutes:g} --scale {args.scale:g}" + " --control" * args.control)
     return 0
 
