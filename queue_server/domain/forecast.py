@@ -11,8 +11,9 @@
   call policy — over the heads of its queues, exactly as ``services.calling`` does;
 - the ticket then occupies the window for its service's expected handling time;
 - expected arrivals (``arrivals_per_h`` per service and priority class) join the queues at
-  evenly spaced times for the next ``ARRIVALS_FOR_S`` (at most ``ARRIVALS_MAX``): priority tickets overtake waiting ones,
-  and arrivals for a service a window prefers keep it away from the others;
+  evenly spaced times for the next ``ARRIVALS_FOR_S`` (at most ``ARRIVALS_MAX``): priority
+  tickets overtake waiting ones, and arrivals for a service a window prefers keep it away
+  from the others;
 - a window calls nobody in its hours' gaps (``off``, e.g. the lunch break of its services);
 - one zero-length *probe* per service and class, queued at ``now`` behind everybody, tells
   when a ticket issued now would be called: the tail time a new ticket reads without running

@@ -133,9 +133,9 @@ def set_alert_level(conn, case_id: int, was, level, due_on, closed: bool) -> boo
 
 def claim_alert_levels(conn, changes: list[dict]) -> set[int]:
     """Move each case's alert level and next day (``id``, ``was``, ``level``, ``due_on``,
-    ``closed``), on PostgreSQL in one statement (one round trip), only where its level is still ``was`` and it is still open
-    (or closed): the ids this call moved. A racing sweep in another process, or the case
-    closing meanwhile, leaves a case out."""
+    ``closed``), on PostgreSQL in one statement (one round trip), only where its level is
+    still ``was`` and it is still open (or closed): the ids this call moved. A racing sweep
+    in another process, or the case closing meanwhile, leaves a case out."""
     if not changes:
         return set()
     if conn.dialect.name == "sqlite":  # in process: a statement costs microseconds

@@ -1,7 +1,7 @@
 """Migration 0016 (case alert levels) on SQLite and PostgreSQL: it fills each case's deadline
-level and alert id from its open alert and makes every open case due again on its warning day, matches the
-models, goes back down, and the planner answers the sweep's reads from the new partial
-indexes."""
+level and alert id from its open alert and makes every open case due again on its warning
+day, matches the models, goes back down, and the planner answers the sweep's reads from the
+new partial indexes."""
 
 from datetime import date
 
