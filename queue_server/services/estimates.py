@@ -11,6 +11,7 @@ its class issued since the forecast (``new_ticket_wait_s``), a waiting ticket it
 context's clock, is forecast on the spot.
 """
 
+import itertools
 import threading
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -37,12 +38,31 @@ HANDLING_TTL_S = 60.0     # on the context's clock
 PAUSE_HISTORY_DAYS = 20
 DEFAULT_PAUSE_S = 1800.0  # a paused window's expected pause without history
 _lock = threading.Lock()
+_reads = itertools.count(1)  # each forecast's read, in order
 
 
 class Snapshot:
-    def __init__(self, made_at, result):
+    def __init__(self, made_at, result, seen=frozenset(), read=0):
         self.made_at, self.result = made_at, result
+        self.seen = seen  # the waiting tickets the forecast read
+        self.read = read  # order of the reads: a forecast read later replaces it, not earlier
         self.issued: dict[tuple, int] = {}  # (service, priority) -> tickets issued since
+        self.tickets: dict[int, tuple] = {}  # ticket id -> ((service, priority), issued at)
+
+    def count_issued(self, ticket_id: int, key: tuple, at) -> int:
+        """Count a ticket issued after this forecast (call under ``_lock``); how many of its
+        class were before it."""
+        before = self.issued.get(key, 0)
+        self.issued[key] = before + 1
+        self.tickets[ticket_id] = (key, at)
+        return before
+
+    def carry_from(self, older: "Snapshot") -> None:
+        """Count here the tickets counted in ``older`` that this forecast did not read: those
+        issued while it was being read and played forward (call under ``_lock``)."""
+        for ticket_id, (key, at) in older.tickets.items():
+            if at >= self.made_at and ticket_id not in self.seen:
+                self.count_issued(ticket_id, key, at)
 
 
 def default_handling_s(ctx, service) -> float:
@@ -179,7 +199,7 @@ def _gaps(hall, window, now) -> tuple:
 
 def refresh(ctx, hall, conn=None) -> Snapshot:
     """Forecast the hall now and keep the result (the coalesced re-estimation)."""
-    now = ctx.clock()
+    now, read = ctx.clock(), next(_reads)
     if conn is None:
         with ctx.db.read() as conn:
             state = hall_now(ctx, conn, hall, now)
@@ -187,9 +207,16 @@ def refresh(ctx, hall, conn=None) -> Snapshot:
         state = hall_now(ctx, conn, hall, now)
     # The play-forward is pure CPU (tens of ms with thousands waiting): under eventlet it runs
     # in a native thread (``db.offload``), so calls and their pushes are not held up behind it.
-    snap = Snapshot(now, ctx.db.offload(lambda: forecast(state)))
+    snap = Snapshot(now, ctx.db.offload(lambda: forecast(state)),
+                    frozenset(w.ticket_id for w in state.waiting), read)
     with _lock:
-        ctx.caches.setdefault("forecasts", {})[hall.id] = snap
+        kept = ctx.caches.setdefault("forecasts", {})
+        older = kept.get(hall.id)
+        if older is not None and older.read > snap.read:
+            return older  # a forecast read after this one finished first: it stands
+        if older is not None:
+            snap.carry_from(older)
+        kept[hall.id] = snap
     return snap
 
 
@@ -212,9 +239,8 @@ def new_ticket_wait_s(ctx, conn, hall, service, priority: bool, ticket_id: int |
         return _told(ctx, hall, ticket_id, now, snap.result.wait_s(ticket_id, now))
     key = (service.id, bool(priority))
     with _lock:
-        before = snap.issued.get(key, 0)
-        if ticket_id is not None:
-            snap.issued[key] = before + 1
+        before = (snap.issued.get(key, 0) if ticket_id is None
+                  else snap.count_issued(ticket_id, key, now))
     wait = snap.result.new_ticket_wait_s(service.id, bool(priority), now, before)
     if wait is None:
         if ahead is None:
